@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make site` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: site test serve validate generate clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+## site: validate the cards, generate the pages and build the site into site/
+site: $(STAMP)
+	$(PY) -m build_scripts site
+
+## test: run the whole test suite
+test: $(STAMP)
+	$(PY) -m pytest
+
+## serve: preview with live reload; editing a card under entities/ updates it
+serve: $(STAMP)
+	$(PY) -m build_scripts generate
+	$(VENV)/bin/mkdocs serve --livereload
+
+## validate: check every card and print each problem as path:line:col
+validate: $(STAMP)
+	$(PY) -m build_scripts validate
+
+## generate: write the Markdown pages under docs/ without building the site
+generate: $(STAMP)
+	$(PY) -m build_scripts generate
+
+clean:
+	rm -rf site docs/entities docs/browse .pytest_cache
