@@ -1,0 +1,116 @@
+"""Command line: the only place that prints or exits.
+
+    python -m build_scripts validate [DIR]     check the cards; exit 1 on any problem
+    python -m build_scripts generate           validate, then write the pages under docs/
+    python -m build_scripts site               generate, then build the site into site/
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .pipeline import generate
+from .problems import Problem
+from .validate import validate_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _print_problems(problems: tuple[Problem, ...]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    count = len(problems)
+    files = len({p.path for p in problems})
+    print(f"{count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}; "
+          "fix them and run again", file=sys.stderr)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    result = validate_dir(Path(args.cards))
+    if not result.ok:
+        _print_problems(result.problems)
+        return 1
+    print(f"{len(result.cards)} cards valid")
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    result = generate(Path(args.cards), Path(args.docs))
+    if not result.ok:
+        _print_problems(result.validation.problems)
+        return 1
+    report = result.report
+    assert report is not None
+    print(f"{len(result.validation.cards)} cards valid; pages: {len(report.written)} written, "
+          f"{report.unchanged} unchanged, {len(report.removed)} removed")
+    return 0
+
+
+def build_site(config: Path, site_dir: Path) -> int:
+    """``mkdocs build --strict`` into a temporary folder, swapped in only on success."""
+    site_dir = site_dir.resolve()
+    staging = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.tmp-", dir=site_dir.parent))
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+             "--config-file", str(config), "--site-dir", str(staging)],
+            env={**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"},
+        )
+        if done.returncode != 0:
+            return done.returncode
+        old = site_dir.with_name(site_dir.name + ".old")
+        if site_dir.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            site_dir.rename(old)
+        staging.rename(site_dir)
+        shutil.rmtree(old, ignore_errors=True)
+        return 0
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    status = cmd_generate(args)
+    if status:
+        return status
+    status = build_site(Path(args.config), Path(args.site))
+    if status:
+        print("mkdocs build failed; the previous site/ is untouched", file=sys.stderr)
+        return 1
+    print(f"site built into {args.site}/")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m build_scripts",
+                                  description="Validate entity cards and build the investigation site.")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check every card; exit 1 on any problem")
+    validate.add_argument("cards", nargs="?", default="entities", help="folder of cards (default: entities)")
+    validate.set_defaults(run=cmd_validate)
+
+    for name, run, text in (("generate", cmd_generate, "validate, then write the Markdown pages"),
+                            ("site", cmd_site, "generate, then build the site with MkDocs")):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("--cards", default="entities", help="folder of cards (default: entities)")
+        command.add_argument("--docs", default="docs", help="MkDocs docs folder (default: docs)")
+        if name == "site":
+            command.add_argument("--config", default="mkdocs.yml", help="MkDocs config (default: mkdocs.yml)")
+            command.add_argument("--site", default="site", help="output folder (default: site)")
+        command.set_defaults(run=run)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,38 @@
+"""MkDocs hook for `mkdocs serve`: regenerate pages when a card changes.
+
+A thin adapter: the generator does not depend on MkDocs. During `serve`,
+every rebuild (triggered by a change under entities/, see `watch:` in
+mkdocs.yml) re-runs the generator, which rewrites only pages whose content
+changed. Invalid cards are logged with their positions and the previous pages
+are kept, so the preview keeps running while an editor fixes a typo.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from build_scripts.pipeline import generate  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.cards")
+_serving = False
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
+
+
+def on_pre_build(config) -> None:
+    if not _serving:
+        return  # `make site` generated the pages already
+    result = generate(ROOT / "entities", Path(config["docs_dir"]))
+    for problem in result.validation.problems:
+        log.error(str(problem))
+    if result.report and (result.report.written or result.report.removed):
+        log.info("cards: %d pages written, %d removed", len(result.report.written), len(result.report.removed))

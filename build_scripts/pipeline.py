@@ -1,0 +1,37 @@
+"""The stages wired together: cards folder in, Markdown pages out.
+
+No printing and no exiting here; callers (the CLI, the MkDocs hook, tests)
+decide what to do with the results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import contexts, model, reference
+from .render import WriteReport, write_pages
+from .validate import Validation, validate_dir
+
+GENERATED_DIRS = (contexts.ENTITY_DIR, contexts.BROWSE_DIR, reference.REFERENCE_DIR)
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    validation: Validation
+    investigation: model.Investigation | None
+    report: WriteReport | None
+
+    @property
+    def ok(self) -> bool:
+        return self.validation.ok
+
+
+def generate(cards_dir: Path, docs_dir: Path) -> GenerateResult:
+    """Validate every card; if all pass, write the generated pages under ``docs_dir``."""
+    validation = validate_dir(cards_dir)
+    if not validation.ok:
+        return GenerateResult(validation, None, None)
+    investigation = model.build(validation.cards)
+    report = write_pages(contexts.all_pages(investigation) + reference.reference_pages(), docs_dir, GENERATED_DIRS)
+    return GenerateResult(validation, investigation, report)
