@@ -266,7 +266,7 @@ def entity_page(inv: Investigation, entity: Entity) -> Page:
 
 def _location_context(inv: Investigation, place: Entity) -> dict:
     return {
-        "coordinates": f"{place.latitude:.4f}, {place.longitude:.4f}",
+        "coordinates": Markup(f"{place.latitude:.4f}, {place.longitude:.4f}"),  # numbers, not card text
         "precision": s.PRECISIONS[place.precision].label.lower() if place.precision else None,
         "parent": _link(inv, place.parent) if place.parent else None,
         "within": tuple(_link(inv, c) for c in inv.children.get(place.id, ())),

@@ -269,12 +269,14 @@ class _CardChecker:
                 ok = False
                 continue
             given[key.value] = (key, value_node)
+        missing = [f.name for f in typ.fields if f.required and f.name not in given]
+        if missing:
+            plural = "s" if len(missing) > 1 else ""
+            self.error(node, path, f"missing required field{plural} {one_of(missing).replace(' or ', ' and ')}")
+            ok = False
         values = {}
         for spec in typ.fields:
             if spec.name not in given:
-                if spec.required:
-                    self.error(node, path, f"missing required field '{spec.name}'")
-                    ok = False
                 continue
             value = self.check(spec.type, given[spec.name][1], path + (spec.name,))
             if value is _INVALID:

@@ -1,0 +1,77 @@
+"""Shared fixtures: a project root, a card writer, and a site built once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+class Cards:
+    """Writes card files into a temporary cards folder; paths print relative to it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, relpath: str, text: str | bytes) -> Path:
+        path = self.root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def source(self, card_id: str = "src") -> Path:
+        return self.write(f"sources/{card_id}.yaml", f"""
+            name: Source {card_id}
+            publisher: Example Times
+            type: news-report
+            """)
+
+
+@pytest.fixture
+def cards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cards:
+    """An empty cards folder; the working directory is its parent, so messages read 'cards/...'."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cards").mkdir()
+    return Cards(tmp_path / "cards")
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "build_scripts", *args], cwd=cwd, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def make_project(target: Path, cards_dir: Path) -> Path:
+    """A copy of the site's configuration and hand-written pages around ``cards_dir``."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", target / "docs",
+                    ignore=shutil.ignore_patterns("entities", "browse", "reference"))
+    (target / "build_scripts").symlink_to(ROOT / "build_scripts")
+    if cards_dir != target / "entities":
+        shutil.copytree(cards_dir, target / "entities")
+    return target
+
+
+def build_site(project: Path) -> subprocess.CompletedProcess:
+    return run_cli("site", "--cards", "entities", "--docs", "docs", "--config", "mkdocs.yml",
+                   "--site", "site", cwd=project)
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed investigation, built once with `mkdocs build --strict`; returns the site folder."""
+    project = make_project(tmp_path_factory.mktemp("seed"), ROOT / "entities")
+    done = build_site(project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return project / "site"

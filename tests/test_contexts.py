@@ -1,0 +1,95 @@
+"""Page contexts: what each page says, computed in Python."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from build_scripts import contexts, model
+from build_scripts.validate import validate_dir
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+@pytest.fixture(scope="module")
+def inv() -> model.Investigation:
+    return model.build(validate_dir(MINI).cards)
+
+
+def test_claim_seen_from_each_side(inv):
+    subject = contexts.entity_page(inv, inv.entities["acme-china"]).context
+    target = contexts.entity_page(inv, inv.entities["buyer-ru"]).context
+    middle = contexts.entity_page(inv, inv.entities["middleman"]).context
+    (group, rows), = [g for g in subject["groups"] if g[0] == "Supply and trade"]
+    assert rows[0].lead == "Supplied goods to [Buyer RU](buyer-ru.md)"
+    assert target["groups"][0][1][0].lead == "Received goods from [Acme China](acme-china.md)"
+    assert middle["groups"][0][1][0].lead == (
+        "[Acme China](acme-china.md) supplied goods to [Buyer RU](buyer-ru.md) via this party")
+
+
+def test_claim_details_status_and_reply(inv):
+    page = contexts.entity_page(inv, inv.entities["acme-china"]).context
+    row = page["groups"][0][1][0]
+    assert row.when == "31 August 2022"
+    assert dict(row.details) == {"Goods": "radio [parts]", "End use": "jamming vehicle",
+                                 "Value": "more than USD 1,200,000",
+                                 "Via": "[Unnamed middleman](middleman.md)"}
+    assert "Disputed</span>" in row.status
+    assert row.cites == "[^daily-report][^repeat-report]"
+    reply = row.responses[0]
+    assert (reply.who, reply.role, reply.when, reply.quote) == (
+        "[Jane Doe](jane-doe.md)", "general manager", "September 2022", "We never made them.")
+
+
+def test_footnotes_list_each_cited_source_once_in_first_use_order(inv):
+    page = contexts.entity_page(inv, inv.entities["acme-china"]).context
+    assert page["footnotes"] == (
+        "[^daily-report]: [Daily report on radios](daily-report.md). The Daily, February 2023. "
+        "[original](https://example.org/radios).",
+        "[^repeat-report]: [A retelling of the Daily&#39;s report](repeat-report.md). The Echo.",
+    )
+
+
+def test_source_page_lists_claims_resting_on_it(inv):
+    page = contexts.entity_page(inv, inv.entities["daily-report"]).context
+    assert page["supports"] == (
+        "[Acme China](acme-china.md) supplied goods to [Buyer RU](buyer-ru.md) &#40;31 August 2022&#41;",
+        "[Acme China](acme-china.md): listed by Treasury &#40;January 2023&#41;",
+        "[Jane Doe](jane-doe.md) works for [Acme China](acme-china.md)",
+    )
+    repeat = contexts.entity_page(inv, inv.entities["repeat-report"]).context
+    assert repeat["based_on"] == "[^daily-report]"
+    assert repeat["footnotes"][0].startswith("[^daily-report]: [Daily report on radios]")
+
+
+def test_location_context(inv):
+    page = contexts.entity_page(inv, inv.entities["port-city"]).context
+    assert page["coordinates"] == "31.2304, 121.4737"
+    assert page["within"] == ("[Dock 7](dock.md)",)
+    assert page["based_here"] == ("[Acme China](acme-china.md)",)
+
+
+def test_front_matter_escapes_what_the_theme_prints_raw():
+    meta = contexts.front_matter("<script>x</script>", "a  \n b", ("t",))
+    assert meta == {"title": "&lt;script&gt;x&lt;/script&gt;", "description": "a b", "tags": ["t"]}
+
+
+@pytest.mark.parametrize("value, text", [
+    (model.Money(1200000, "USD"), "USD 1,200,000"),
+    (model.Money(2.5, "EUR", "about"), "about EUR 2.50"),
+])
+def test_money(value, text):
+    assert contexts.money(value) == text
+
+
+def test_when():
+    d = model.PartialDate
+    assert contexts.when(None, d("2022-04"), d("2022-10")) == "April 2022 to October 2022"
+    assert contexts.when(None, d("2022"), None) == "from 2022"
+    assert contexts.when(None) is None
+
+
+def test_authority_page_lists_its_decisions(inv):
+    page = contexts.entity_page(inv, inv.entities["treasury"]).context
+    assert [row.authority for row in page["decided"]] == ["[Acme China](acme-china.md)"]

@@ -1,0 +1,83 @@
+"""Rendering: golden pages, escaping on output, compare-before-write and stale-page removal."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from build_scripts import contexts, model, render
+from build_scripts.contexts import Page
+from build_scripts.pipeline import generate
+from build_scripts.validate import validate_dir
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+GOLDEN = Path(__file__).parent / "fixtures" / "golden"
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, Page]:
+    inv = model.build(validate_dir(MINI).cards)
+    return {p.path: p for p in contexts.all_pages(inv)}
+
+
+@pytest.mark.parametrize("page_path", ["entities/acme-china.md", "entities/daily-report.md",
+                                       "entities/port-city.md", "browse/companies.md"])
+def test_golden_pages(pages, page_path):
+    """Set UPDATE_GOLDEN=1 to rewrite the golden files after an intended change; review the diff."""
+    text = render.render_page(render.environment(), pages[page_path])
+    golden = GOLDEN / page_path.replace("/", "__")
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_card_text_is_escaped_by_finalize_and_never_evaluated(tmp_path):
+    env = render.environment()
+    page = Page("x.md", "browse.md.j2", {
+        "meta": {"title": "t"}, "title": "{{ 7 * 7 }} <script>", "doc": "{% raw %}x",
+        "items": (), "is_source": False})
+    text = render.render_page(env, page)
+    assert "# &#123;&#123; 7 &#42; 7 &#125;&#125; &lt;script&gt;" in text
+    assert "&#123;% raw %&#125;x" in text
+    assert "49" not in text
+
+
+def test_write_if_changed(tmp_path):
+    target = tmp_path / "a" / "b.md"
+    assert render.write_if_changed(target, "one\n") is True
+    os.utime(target, (1, 1))
+    assert render.write_if_changed(target, "one\n") is False
+    assert target.stat().st_mtime == 1
+    assert render.write_if_changed(target, "two\n") is True
+    assert target.read_text() == "two\n"
+    assert [p.name for p in target.parent.iterdir()] == ["b.md"]  # no temporary file left
+
+
+def test_generate_removes_pages_of_deleted_cards_and_keeps_hand_written_ones(tmp_path):
+    cards = tmp_path / "cards"
+    (cards / "companies").mkdir(parents=True)
+    (cards / "companies" / "a.yaml").write_text("name: A\n")
+    (cards / "companies" / "b.yaml").write_text("name: B\n")
+    docs = tmp_path / "docs"
+    (docs).mkdir()
+    (docs / "index.md").write_text("# Home\n")
+    first = generate(cards, docs)
+    assert "entities/b.md" in first.report.written
+    (cards / "companies" / "b.yaml").unlink()
+    second = generate(cards, docs)
+    assert second.report.removed == ("entities/b.md",)
+    assert second.report.written == ("browse/companies.md",)
+    assert (docs / "index.md").read_text() == "# Home\n"
+    assert not (docs / "entities" / "b.md").exists()
+
+
+def test_generate_writes_nothing_when_cards_are_invalid(tmp_path):
+    cards = tmp_path / "cards"
+    (cards / "companies").mkdir(parents=True)
+    (cards / "companies" / "a.yaml").write_text("nme: A\n")
+    result = generate(cards, tmp_path / "docs")
+    assert not result.ok and result.report is None
+    assert not (tmp_path / "docs").exists()

@@ -1,0 +1,283 @@
+"""Validation: every problem collected, each located and worded for an editor."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from build_scripts.validate import slugify, validate_dir
+
+
+def messages(cards) -> list[str]:
+    return [str(p) for p in validate_dir(cards.root).problems]
+
+
+def company(cards, card_id: str, body: str):
+    return cards.write(f"companies/{card_id}.yaml", body)
+
+
+def test_valid_cards_pass_with_plain_values(cards):
+    cards.source()
+    company(cards, "terra-tech", "name: Terra Tech\ncountry: RU\n")
+    company(cards, "spacety", """
+        name: Spacety
+        country: CN
+        aliases: [Spacety Co., {name: 长沙天仪, lang: zh}]
+        relations:
+          - type: transferred-data
+            target: terra-tech
+            status: official
+            date: 2023-01
+            value: {amount: 1200000, currency: USD}
+            sources: [src]
+        """)
+    result = validate_dir(cards.root)
+    assert result.problems == ()
+    spacety = next(c for c in result.cards if c.id == "spacety")
+    assert spacety.kind == "company"
+    assert spacety.data["aliases"] == [{"name": "Spacety Co."}, {"name": "长沙天仪", "lang": "zh"}]
+    assert spacety.data["relations"][0]["value"] == {"amount": 1200000, "currency": "USD"}
+
+
+def test_all_problems_collected_across_files_in_order(cards):
+    cards.source()
+    company(cards, "terra-tech", "name: Terra Tech\n")
+    company(cards, "x", """
+        name: X
+        contry: CN
+        relations:
+          - type: supplied
+            target: terra-tek
+            status: reported
+            date: 2023-02-30
+            sources: [src]
+        """)
+    company(cards, "broken", "name: [\n")
+    assert messages(cards) == [
+        "cards/companies/broken.yaml:2:1: YAML syntax error: expected the node content, but found '<stream end>'",
+        "cards/companies/x.yaml:2:1: contry: unknown field 'contry' (did you mean 'country'?)",
+        "cards/companies/x.yaml:5:13: relations[0].target: unknown entity 'terra-tek' (did you mean 'terra-tech'?)",
+        "cards/companies/x.yaml:7:11: relations[0].date: invalid date '2023-02-30' (day is out of range for month); "
+        "write YYYY, YYYY-MM or YYYY-MM-DD",
+    ]
+
+
+def test_missing_required_fields(cards):
+    company(cards, "x", "country: CN\nrelations:\n  - type: owns\n")
+    assert messages(cards) == [
+        "cards/companies/x.yaml:1:1: missing required field 'name'",
+        "cards/companies/x.yaml:3:5: relations[0]: missing required fields 'target', 'status' and 'sources'",
+    ]
+
+
+def test_unknown_field_without_a_close_match_lists_allowed_fields(cards):
+    cards.write("sources/s.yaml", "name: S\ntype: report\nzzz: 1\n")
+    assert messages(cards) == [
+        "cards/sources/s.yaml:3:1: zzz: unknown field 'zzz'; allowed fields: name, title, publisher, type, date, "
+        "authors, url, archive_url, language, based_on, summary, tags"]
+
+
+def test_wrong_types(cards):
+    company(cards, "x", """
+        name: [a, b]
+        tags: drones
+        unnamed: yes
+        relations: {type: owns}
+        """)
+    assert messages(cards) == [
+        "cards/companies/x.yaml:1:7: name: expected text, got a list",
+        "cards/companies/x.yaml:2:7: tags: expected a list, got 'drones'; write each item on its own line "
+        "starting with '- '",
+        "cards/companies/x.yaml:3:10: unnamed: expected true or false, got 'yes'",
+        "cards/companies/x.yaml:4:12: relations: expected a list, got a mapping; write each item on its own line "
+        "starting with '- '",
+    ]
+
+
+def test_country_codes(cards):
+    company(cards, "a", "name: A\ncountry: China\n")
+    company(cards, "b", "name: B\ncountry: cn\n")
+    company(cards, "c", "name: C\ncountry: XX\n")
+    company(cards, "d", "name: D\ncountry: NO\n")  # Norway, not YAML's boolean false
+    assert messages(cards) == [
+        "cards/companies/a.yaml:2:10: country: unknown country code 'China' (did you mean 'CN'?); "
+        "use an ISO 3166-1 alpha-2 code such as 'CN'",
+        "cards/companies/b.yaml:2:10: country: unknown country code 'cn' (did you mean 'CN'?); "
+        "use an ISO 3166-1 alpha-2 code such as 'CN'",
+        "cards/companies/c.yaml:2:10: country: unknown country code 'XX'; "
+        "use an ISO 3166-1 alpha-2 code such as 'CN'",
+    ]
+
+
+def test_values_currencies_and_enums(cards):
+    cards.source()
+    company(cards, "b", "name: B\n")
+    company(cards, "a", """
+        name: A
+        relations:
+          - type: suplied
+            target: b
+            status: rumoured
+            value: {amount: "1,200", currency: usd}
+            sources: [src]
+        """)
+    assert messages(cards) == [
+        "cards/companies/a.yaml:3:11: relations[0].type: unknown value 'suplied' (did you mean 'supplied'?)",
+        "cards/companies/a.yaml:5:13: relations[0].status: unknown value 'rumoured'; "
+        "use 'official', 'reported', 'alleged' or 'disputed'",
+        "cards/companies/a.yaml:6:21: relations[0].value.amount: expected a number, got '1,200'; "
+        "write digits only, without separators or units",
+        "cards/companies/a.yaml:6:40: relations[0].value.currency: unknown currency code 'usd' (did you mean 'USD'?); "
+        "use an ISO 4217 code such as 'USD'",
+    ]
+
+
+def test_urls_only_http_and_https(cards):
+    cards.write("sources/a.yaml", "name: A\ntype: report\nurl: javascript:alert(1)\n")
+    cards.write("sources/b.yaml", "name: B\ntype: report\nurl: data:text/html,hi\narchive_url: https://\n")
+    cards.write("sources/c.yaml", "name: C\ntype: report\nurl: https://example.org/a\n")
+    assert messages(cards) == [
+        "cards/sources/a.yaml:3:6: url: only http and https URLs are allowed, not 'javascript:alert(1)'",
+        "cards/sources/b.yaml:3:6: url: only http and https URLs are allowed, not 'data:text/html,hi'",
+        "cards/sources/b.yaml:4:14: archive_url: 'https://' is not a valid URL; give the full address",
+    ]
+
+
+def test_ids_from_file_names(cards):
+    company(cards, "Terra Tech", "name: T\n")
+    company(cards, "a..b", "name: A\n")
+    assert messages(cards) == [
+        "cards/companies/Terra Tech.yaml:1:1: file name 'Terra Tech.yaml' is not a valid id: use lowercase "
+        "letters, digits and single hyphens, at most 80 characters; rename it to 'terra-tech.yaml'",
+        "cards/companies/a..b.yaml:1:1: file name 'a..b.yaml' is not a valid id: use lowercase letters, "
+        "digits and single hyphens, at most 80 characters; rename it to 'a-b.yaml'",
+    ]
+
+
+def test_duplicate_ids_across_folders(cards):
+    company(cards, "acme", "name: Acme\n")
+    cards.write("organizations/acme.yaml", "name: Acme Foundation\n")
+    assert messages(cards) == [
+        "cards/organizations/acme.yaml:1:1: duplicate id 'acme': cards/companies/acme.yaml has the same file name; "
+        "rename one of them"]
+
+
+def test_unknown_folder(cards):
+    cards.write("compagnies/acme.yaml", "name: Acme\n")
+    cards.write("acme2.yaml", "name: Acme\n")
+    assert messages(cards) == [
+        "cards/acme2.yaml:1:1: cards in the top of the cards folder have no kind; move it into one of companies/, "
+        "organizations/, public-bodies/, people/, locations/, sources/",
+        "cards/compagnies/acme.yaml:1:1: cards in folder 'compagnies/' have no kind (did you mean 'companies'?); "
+        "move it into one of companies/, organizations/, public-bodies/, people/, locations/, sources/",
+    ]
+
+
+def test_references_of_the_wrong_kind_and_self_references(cards):
+    cards.source()
+    cards.write("locations/paris.yaml", "name: Paris\nlatitude: 48.85\nlongitude: 2.35\nprecision: city\n")
+    company(cards, "b", "name: B\n")
+    company(cards, "a", """
+        name: A
+        locations: [b]
+        relations:
+          - {type: owns, target: a, status: reported, sources: [src]}
+          - {type: owns, target: paris, status: reported, sources: [b]}
+          - {type: operated-in, target: b, status: reported, sources: [src]}
+          - {type: supplied, target: b, via: [a], status: reported, sources: [src],
+             responses: [{by: a, summary: Denied it., sources: [src]}]}
+        """)
+    assert messages(cards) == [
+        "cards/companies/a.yaml:2:13: locations[0]: 'b' is a company; expected a place",
+        "cards/companies/a.yaml:4:26: relations[0].target: refers to this card itself; name another card",
+        "cards/companies/a.yaml:5:26: relations[1].target: 'paris' is a place; expected a company, "
+        "organization, public body or person",
+        "cards/companies/a.yaml:5:61: relations[1].sources[0]: 'b' is a company; expected a source",
+        "cards/companies/a.yaml:6:33: relations[2].target: 'b' is a company; expected a place",
+        "cards/companies/a.yaml:7:39: relations[3].via[0]: refers to this card itself; name another card",
+    ]
+
+
+def test_periods(cards):
+    cards.source()
+    company(cards, "b", "name: B\n")
+    company(cards, "a", """
+        name: A
+        relations:
+          - {type: owns, target: b, status: reported, sources: [src], start: 2023, end: 2022-12}
+          - {type: owns, target: b, status: reported, sources: [src], start: 2023-05, end: 2023}
+          - {type: owns, target: b, status: reported, sources: [src], date: 2023, start: 2022}
+        """)
+    assert messages(cards) == [
+        "cards/companies/a.yaml:3:81: relations[0].end: ends (2022-12) before it starts (2023)",
+        "cards/companies/a.yaml:5:75: relations[2].start: give either 'date' (one event) or 'start'/'end' "
+        "(a period), not both",
+    ]
+
+
+def test_coordinates_and_parent_loops(cards):
+    cards.write("locations/a.yaml", "name: A\nlatitude: 91\nlongitude: -181\nprecision: city\n")
+    cards.write("locations/b.yaml", "name: B\nlatitude: 1\nlongitude: 1\nprecision: city\nparent: c\n")
+    cards.write("locations/c.yaml", "name: C\nlatitude: 1\nlongitude: 1\nprecision: site\nparent: b\n")
+    assert messages(cards) == [
+        "cards/locations/a.yaml:2:11: latitude: 91 is out of range; it must be between -90 and 90",
+        "cards/locations/a.yaml:3:12: longitude: -181 is out of range; it must be between -180 and 180",
+        "cards/locations/b.yaml:1:1: parent: places lie within each other in a loop (b -> ... -> b); break the loop",
+        "cards/locations/c.yaml:1:1: parent: places lie within each other in a loop (c -> ... -> c); break the loop",
+    ]
+
+
+def test_text_rules(cards):
+    company(cards, "a", 'name: "two\\nlines"\ntags: [Dual Use, ok, ok]\nsummary: ""\n')
+    assert messages(cards) == [
+        "cards/companies/a.yaml:1:7: name: must be a single line",
+        "cards/companies/a.yaml:2:8: tags[0]: 'Dual Use' must be lowercase letters, digits and hyphens "
+        "(did you mean 'dual-use'?)",
+        "cards/companies/a.yaml:2:22: tags[2]: 'ok' is listed twice (also item 1)",
+        "cards/companies/a.yaml:3:10: summary: is empty; write the text or remove the field",
+    ]
+
+
+def test_missing_folder():
+    from pathlib import Path
+    result = validate_dir(Path("/nonexistent/cards"))
+    assert [str(p) for p in result.problems] == ["/nonexistent/cards:0:0: no such folder of cards"]
+
+
+@given(st.integers(1, 9999), st.integers(1, 12), st.integers(1, 31))
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+def test_dates_accepted_exactly_when_real(cards, year, month, day):
+    iso = f"{year:04d}-{month:02d}-{day:02d}"
+    cards.write("sources/s.yaml", f"name: S\ntype: report\ndate: {iso}\n")
+    try:
+        dt.date(year, month, day)
+        real = True
+    except ValueError:
+        real = False
+    assert validate_dir(cards.root).ok is real
+
+
+@given(st.text(max_size=300))
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=150, deadline=None)
+def test_any_text_gives_problems_or_cards_never_an_exception(cards, text):
+    cards.write("companies/fuzz.yaml", text)
+    result = validate_dir(cards.root)
+    assert result.ok == bool(result.cards)
+    for problem in result.problems:
+        assert problem.path == "cards/companies/fuzz.yaml" and problem.line >= 1 and problem.column >= 1
+
+
+@given(st.binary(max_size=200))
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=100, deadline=None)
+def test_any_bytes_never_raise(cards, data):
+    cards.write("companies/fuzz.yaml", data)
+    validate_dir(cards.root)
+
+
+@given(st.text())
+def test_slugify_gives_valid_ids(text):
+    from build_scripts.schema import SLUG_RE
+    slug = slugify(text)
+    assert slug == "" or SLUG_RE.match(slug)
