@@ -53,12 +53,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def build_site(config: Path, site_dir: Path) -> int:
-    """``mkdocs build --strict`` into a temporary folder, swapped in only on success."""
+    """``mkdocs build --strict`` into a temporary folder, swapped in only on success.
+
+    Not ``--quiet``: MkDocs then drops warnings before strict mode counts them.
+    """
     site_dir = site_dir.resolve()
     staging = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.tmp-", dir=site_dir.parent))
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+            [sys.executable, "-m", "mkdocs", "build", "--strict",
              "--config-file", str(config), "--site-dir", str(staging)],
             env={**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"},
         )

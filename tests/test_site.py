@@ -1,0 +1,128 @@
+"""End to end: the seed investigation built into a real MkDocs Material site."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from build_scripts import model
+from build_scripts.validate import validate_dir
+from conftest import ROOT, build_site, make_project
+
+REQUIRED_IDS = """spacety-china spacety-luxembourg terra-tech wagner-group technoport poly-technologies
+rosoboronexport fujian-nanan-baofeng avic-international kret rostec china-taly-aviation almaz-antey
+sinno-electronics dji hikvision wuhan-global-sensor-technology wuhan-tongsheng-technology c4ads us-treasury
+changsha luxembourg shanghai bakhmut moscow hong-kong wuhan""".split()
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+        self._href: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._href, self._text = dict(attrs).get("href"), []
+
+    def handle_data(self, data):
+        if self._href is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._href is not None:
+            self.links.append((self._href, "".join(self._text).strip()))
+            self._href = None
+
+
+def article(site: Path, page: str) -> str:
+    html = (site / page).read_text(encoding="utf-8")
+    return html[html.index("<article"):html.index("</article>")]
+
+
+def links(site: Path, page: str) -> list[tuple[str, str]]:
+    parser = Links()
+    parser.feed(article(site, page))
+    return parser.links
+
+
+@pytest.fixture(scope="module")
+def seed() -> model.Investigation:
+    return model.build(validate_dir(ROOT / "entities").cards)
+
+
+def test_every_required_id_has_a_page(seed_site):
+    missing = [i for i in REQUIRED_IDS if not (seed_site / "entities" / i / "index.html").is_file()]
+    assert missing == []
+
+
+def test_spacety_links_to_terra_tech_and_back(seed_site):
+    assert ("../terra-tech/", "Terra Tech") in links(seed_site, "entities/spacety-china/index.html")
+    terra = article(seed_site, "entities/terra-tech/index.html")
+    assert re.search(r'Received data from <a href="\.\./spacety-china/">Spacety China</a>', terra)
+
+
+def test_every_relation_on_the_site_cites_a_source(seed, seed_site):
+    for entity in seed.entities.values():
+        for relation in entity.relations:
+            assert relation.sources, relation.key
+    for page in (seed_site / "entities").glob("*/index.html"):
+        body = article(seed_site, page.relative_to(seed_site).as_posix())
+        for item in re.findall(r'<li><strong>.*?</strong>.*?(?=<ul>|</li>)', body, flags=re.S):
+            assert 'class="footnote-ref"' in item, (page, item)
+
+
+def test_every_footnote_links_to_a_source_page(seed_site):
+    for page in (seed_site / "entities").glob("*/index.html"):
+        body = article(seed_site, page.relative_to(seed_site).as_posix())
+        for note in re.findall(r'<li id="fn:([a-z0-9-]+)">(.*?)</li>', body, flags=re.S):
+            assert f'href="../{note[0]}/"' in note[1], (page, note)
+
+
+def test_the_denial_sits_beside_the_shipment_claim(seed_site):
+    body = article(seed_site, "entities/fujian-nanan-baofeng/index.html")
+    claim = body[body.index("Supplied goods to"):]
+    claim = claim[:claim.index("</li>\n</ul>")]
+    assert "Disputed</span>" in claim
+    assert "<strong>Reply</strong> from <a href=\"../wang-shaofeng/\">Wang Shaofeng</a>" in claim
+    assert "This report lacks factual basis" in claim
+
+
+def test_aliases_are_in_the_page_text_for_search(seed_site):
+    body = article(seed_site, "entities/spacety-china/index.html")
+    assert "Changsha Tianyi Space Science and Technology Research Institute Co. Ltd." in body
+    index = (seed_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "Changsha Tianyi Space Science" in index
+
+
+def test_navigation_lists_index_pages_not_every_entity(seed_site):
+    html = (seed_site / "method" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../browse/companies/"' in html
+    assert "entities/" not in html  # the page itself links no entity, so any would come from the nav
+
+
+def test_broken_link_fails_the_strict_build(tmp_path):
+    project = make_project(tmp_path / "p", ROOT / "entities")
+    (project / "docs" / "method.md").write_text("# Method\n\n[gone](entities/no-such-entity.md)\n")
+    done = build_site(project)
+    assert done.returncode == 1
+    assert "no-such-entity.md" in done.stderr
+    assert not (project / "site").exists()
+
+
+def test_failed_build_leaves_the_previous_site_untouched(tmp_path):
+    project = make_project(tmp_path / "p", ROOT / "tests" / "fixtures" / "mini")
+    (project / "docs" / "index.md").write_text("# Mini\n\n[Acme](entities/acme-china.md)\n")
+    first = build_site(project)
+    assert first.returncode == 0, first.stderr
+    marker = project / "site" / "index.html"
+    before = marker.read_bytes()
+    (project / "entities" / "companies" / "acme-china.yaml").write_text("name: [\n")
+    done = build_site(project)
+    assert done.returncode == 1
+    assert marker.read_bytes() == before
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith("site")) == ["site"]
