@@ -31,7 +31,8 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_pre_build(config) -> None:
     if not _serving:
         return  # `make site` generated the pages already
-    result = generate(ROOT / "entities", Path(config["docs_dir"]))
+    project = Path(config.config_file_path).resolve().parent
+    result = generate(project / "entities", Path(config["docs_dir"]))
     for problem in result.validation.problems:
         log.error(str(problem))
     if result.report and (result.report.written or result.report.removed):
