@@ -33,4 +33,4 @@ generate: $(STAMP)
 	$(PY) -m build_scripts generate
 
 clean:
-	rm -rf site docs/entities docs/browse docs/reference .pytest_cache
+	rm -rf site docs/entities docs/browse docs/reference docs/maps docs/assets/vendor .pytest_cache

@@ -14,7 +14,9 @@ import pycountry
 from markupsafe import Markup, escape
 
 from . import schema as s
+from .mapdata import MapSpec
 from .markup import md_link, md_text, render_summary
+from .settings import MAP_HEIGHT_PX, TILES
 from .model import Entity, Investigation, Money, PartialDate, Relation, Response, Sanction
 
 ENTITY_DIR = "entities"
@@ -192,6 +194,37 @@ def _sanction_row(inv: Investigation, sanction: Sanction, subject_view: bool = T
                        responses=_responses(inv, sanction.responses))
 
 
+@dataclass(frozen=True)
+class MapView:
+    """A map embedded in a page, and the plain-text list of what it shows."""
+
+    iframe: Markup
+    places: tuple[Markup, ...]
+    flows: tuple[Markup, ...]
+    unmapped: tuple[str, ...]
+
+
+def map_view(inv: Investigation, spec: MapSpec, page_path: str, prefix: str = "") -> MapView:
+    depth = page_path.count("/") + 1  # pages are served as folder/index.html
+    src = "../" * depth + spec.path
+    iframe = Markup(f'<iframe class="entity-map" src="{escape(src)}" title="{escape(spec.title)}" '
+                    f'loading="lazy" height="{MAP_HEIGHT_PX}" style="width:100%;border:0" '
+                    f'referrerpolicy="{escape(TILES.referrer_policy)}"></iframe>')
+    places = []
+    for place in spec.places:
+        text = Markup(f"{_link(inv, place.id, prefix)} ({md_text(s.PRECISIONS[place.precision].label.lower())})")
+        members = [Markup(f"{_link(inv, e, prefix)}") + (Markup(" (country only)") if by_country else Markup(""))
+                   for e, _, by_country in place.entities]
+        places.append(text + (Markup(": ") + Markup(", ").join(members) if members else Markup("")))
+    flows = []
+    for flow in spec.flows:
+        route = Markup(" → ").join(md_text(inv.name(p)) for p in flow.places)
+        goods = Markup(", ") + md_text(flow.goods) if flow.goods else Markup("")
+        flows.append(Markup(f"{_link(inv, flow.subject, prefix)} {md_text(s.RELATION_TYPES[flow.type].label)} "
+                            f"{_link(inv, flow.target, prefix)}: {route}{goods} ") + status_badge(flow.status))
+    return MapView(iframe, tuple(places), tuple(flows), spec.unmapped)
+
+
 def footnotes(inv: Investigation, source_ids: list[str], prefix: str = "") -> tuple[Markup, ...]:
     """Footnote definitions for every source cited on a page, in first-cited order."""
     notes = []
@@ -225,7 +258,7 @@ def _aliases(entity: Entity) -> tuple[str, ...]:
     return tuple(out)
 
 
-def entity_page(inv: Investigation, entity: Entity) -> Page:
+def entity_page(inv: Investigation, entity: Entity, spec: MapSpec | None = None) -> Page:
     kind = s.KINDS[entity.kind]
     groups = _relation_groups(inv, entity)
     sanctions = tuple(_sanction_row(inv, x) for x in entity.sanctions)
@@ -253,6 +286,7 @@ def entity_page(inv: Investigation, entity: Entity) -> Page:
         "card_path": entity.card_path,
         "coordinates": None,
         "is_source": False,
+        "map": map_view(inv, spec, f"{ENTITY_DIR}/{entity.id}") if spec else None,
     }
     cited = _page_sources(groups, sanctions + decided)
     if entity.kind == "location":
@@ -315,7 +349,16 @@ def browse_page(inv: Investigation, kind_name: str) -> Page:
     return Page(f"{BROWSE_DIR}/{kind.folder}.md", "browse.md.j2", context)
 
 
-def all_pages(inv: Investigation) -> list[Page]:
-    pages = [entity_page(inv, e) for e in inv.entities.values()]
+def overview_map_page(inv: Investigation, spec: MapSpec) -> Page:
+    context = {"meta": front_matter("Map of the investigation"),
+               "map": map_view(inv, spec, f"{BROWSE_DIR}/map", prefix=f"../{ENTITY_DIR}/"),
+               "legend": tuple((s.CLAIM_STATUSES[st].label, s.CLAIM_STATUSES[st].doc)
+                               for st in sorted({f.status for f in spec.flows}))}
+    return Page(f"{BROWSE_DIR}/map.md", "map.md.j2", context)
+
+
+def all_pages(inv: Investigation, maps: Mapping[str, MapSpec]) -> list[Page]:
+    pages = [entity_page(inv, e, maps.get(e.id)) for e in inv.entities.values()]
     pages.extend(browse_page(inv, k) for k in s.KINDS)
+    pages.append(overview_map_page(inv, maps[""]))
     return pages

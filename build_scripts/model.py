@@ -93,6 +93,8 @@ class Relation:
     end_use: str | None = None
     value: Money | None = None
     via: tuple[str, ...] = ()
+    origin: str | None = None
+    destination: str | None = None
     role: str | None = None
     note: str | None = None
     responses: tuple[Response, ...] = ()
@@ -159,6 +161,20 @@ class Investigation:
     claims: Mapping[str, Relation | Sanction]  # claim key -> claim
     responses_by: Mapping[str, tuple[str, ...]]  # entity id -> keys of claims it answered
     sanctions_by: Mapping[str, tuple[Sanction, ...]]  # authority id -> sanctions it decided
+    country_places: Mapping[str, str]  # country code -> id of the country-precision place card
+
+    def place_of(self, entity_id: str) -> tuple[str | None, bool]:
+        """Where to put an entity on a map: its first place, else its country's place card.
+
+        Returns (location id or None, True when only the country is known).
+        """
+        entity = self.entities[entity_id]
+        if entity.kind == "location":
+            return entity.id, False
+        if entity.locations:
+            return entity.locations[0], False
+        place = self.country_places.get(entity.country or "")
+        return place, place is not None
 
     def of_kind(self, kind: str) -> tuple[Entity, ...]:
         return tuple(e for e in self.entities.values() if e.kind == kind)
@@ -183,7 +199,7 @@ def _relation(subject: str, index: int, r: dict) -> Relation:
         start=_date(r.get("start")), end=_date(r.get("end")), goods=r.get("goods"),
         end_use=r.get("end_use"),
         value=Money(value["amount"], value["currency"], value.get("qualifier")) if value else None,
-        via=tuple(r.get("via", ())), role=r.get("role"), note=r.get("note"),
+        via=tuple(r.get("via", ())), origin=r.get("origin"), destination=r.get("destination"), role=r.get("role"), note=r.get("note"),
         responses=_responses(r.get("responses", ())),
     )
 
@@ -229,6 +245,7 @@ def build(cards: Iterable[CheckedCard]) -> Investigation:
     claims: dict[str, Relation | Sanction] = {}
     responses_by: dict[str, list] = {}
     sanctions_by: dict[str, list] = {}
+    country_places: dict[str, str] = {}
 
     def cite(claim: Relation | Sanction) -> None:
         claims[claim.key] = claim
@@ -245,6 +262,8 @@ def build(cards: Iterable[CheckedCard]) -> Investigation:
             located.setdefault(place, []).append(entity.id)
         if entity.parent:
             children.setdefault(entity.parent, []).append(entity.id)
+        if entity.precision == "country" and entity.country:
+            country_places.setdefault(entity.country, entity.id)
         for relation in entity.relations:
             incoming.setdefault(relation.target, []).append(relation)
             for middle in relation.via:
@@ -258,4 +277,5 @@ def build(cards: Iterable[CheckedCard]) -> Investigation:
         entities=MappingProxyType(entities), incoming=_freeze(incoming), intermediary_in=_freeze(via),
         located_here=_freeze(located), children=_freeze(children), citing=_freeze(citing),
         claims=MappingProxyType(claims), responses_by=_freeze(responses_by), sanctions_by=_freeze(sanctions_by),
+        country_places=MappingProxyType(dict(sorted(country_places.items()))),
     )

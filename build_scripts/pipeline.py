@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import contexts, model, reference
-from .render import WriteReport, write_pages
+from . import contexts, mapdata, maps, model, reference
+from .render import WriteReport, render_pages, write_outputs
 from .validate import Validation, validate_dir
 
-GENERATED_DIRS = (contexts.ENTITY_DIR, contexts.BROWSE_DIR, reference.REFERENCE_DIR)
+GENERATED_DIRS = (contexts.ENTITY_DIR, contexts.BROWSE_DIR, reference.REFERENCE_DIR, mapdata.MAPS_DIR,
+                  maps.VENDOR_DIR)
 
 
 @dataclass(frozen=True)
@@ -33,5 +34,10 @@ def generate(cards_dir: Path, docs_dir: Path) -> GenerateResult:
     if not validation.ok:
         return GenerateResult(validation, None, None)
     investigation = model.build(validation.cards)
-    report = write_pages(contexts.all_pages(investigation) + reference.reference_pages(), docs_dir, GENERATED_DIRS)
+    map_specs = mapdata.all_maps(investigation)
+    files: dict[str, str | bytes] = {}
+    files.update(render_pages(contexts.all_pages(investigation, map_specs) + reference.reference_pages()))
+    files.update({spec.path: maps.render_map(spec) for spec in map_specs.values()})
+    files.update(maps.vendor_assets())
+    report = write_outputs(files, docs_dir, GENERATED_DIRS)
     return GenerateResult(validation, investigation, report)

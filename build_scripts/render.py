@@ -13,7 +13,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import jinja2
 import yaml
@@ -58,9 +58,9 @@ class WriteReport:
     removed: tuple[str, ...]
 
 
-def write_if_changed(path: Path, content: str) -> bool:
+def write_if_changed(path: Path, content: str | bytes) -> bool:
     """Write atomically, and only if the content differs. True when written."""
-    data = content.encode("utf-8")
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         if path.read_bytes() == data:
             return False
@@ -78,18 +78,21 @@ def write_if_changed(path: Path, content: str) -> bool:
     return True
 
 
-def write_pages(pages: Iterable[Page], docs_dir: Path, managed_dirs: Iterable[str]) -> WriteReport:
-    """Render and write every page; delete files in ``managed_dirs`` that no page produced."""
+def render_pages(pages: Iterable[Page]) -> dict[str, str]:
+    """Markdown text of every page, by path under docs/."""
     env = environment()
-    wanted: set[Path] = set()
+    return {page.path: render_page(env, page) for page in pages}
+
+
+def write_outputs(files: Mapping[str, str | bytes], docs_dir: Path, managed_dirs: Iterable[str]) -> WriteReport:
+    """Write every generated file; delete files in ``managed_dirs`` that nothing produced."""
     written, unchanged = [], 0
-    for page in pages:
-        target = docs_dir / page.path
-        wanted.add(target)
-        if write_if_changed(target, render_page(env, page)):
-            written.append(page.path)
+    for rel in sorted(files):
+        if write_if_changed(docs_dir / rel, files[rel]):
+            written.append(rel)
         else:
             unchanged += 1
+    wanted = {docs_dir / rel for rel in files}
     removed = []
     for managed in managed_dirs:
         root = docs_dir / managed
@@ -99,4 +102,7 @@ def write_pages(pages: Iterable[Page], docs_dir: Path, managed_dirs: Iterable[st
             if path.is_file() and path not in wanted:
                 path.unlink()
                 removed.append(path.relative_to(docs_dir).as_posix())
+        for folder in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
+            if not any(folder.iterdir()):
+                folder.rmdir()
     return WriteReport(tuple(written), unchanged, tuple(removed))

@@ -152,6 +152,7 @@ class RelationType:
     doc: str
     ftm_schema: str
     target_kinds: tuple[str, ...] = PARTY_KINDS
+    moves: bool = False  # goods or data travel from subject to target: drawn as a flow on maps
 
 
 RELATION_TYPES: dict[str, RelationType] = {r.name: r for r in (
@@ -165,9 +166,10 @@ RELATION_TYPES: dict[str, RelationType] = {r.name: r for r in (
                  "The subject acted as agent, front or representative for the target.", "Representation"),
     RelationType("supplied", "supplied goods to", "received goods from", "Supply and trade",
                  "The subject supplied or shipped goods to the target (customs records, contracts, deliveries).",
-                 "EconomicActivity"),
+                 "EconomicActivity", moves=True),
     RelationType("transferred-data", "transferred data to", "received data from", "Supply and trade",
-                 "The subject passed data, imagery or other information to the target.", "UnknownLink"),
+                 "The subject passed data, imagery or other information to the target.", "UnknownLink",
+                 moves=True),
     RelationType("contract", "had a contract with", "had a contract with", "Agreements",
                  "The subject and the target were parties to a contract or collaboration.", "UnknownLink"),
     RelationType("member-of", "member of", "has member", "Agreements",
@@ -262,6 +264,10 @@ RELATION = Record("relation", (
     Field("end_use", Text(max_length=500), "What the goods were for, where the source says: a weapon, a vehicle."),
     Field("value", VALUE, "The money value, as the source gives it."),
     Field("via", ListOf(Ref(PARTY_KINDS)), "Ids of intermediaries the goods or data passed through."),
+    Field("origin", Ref(("location",)),
+          "Where goods or data left from, when a source says. Maps default to the subject's place."),
+    Field("destination", Ref(("location",)),
+          "Where goods or data went, when a source says. Maps default to the target's place."),
     Field("role", Text(), "For works-for, member-of and acted-for: the role, e.g. 'spokesperson'."),
     Field("note", Text(max_length=1000, multiline=True), "Anything a reader needs to weigh the claim."),
     _SOURCES,
