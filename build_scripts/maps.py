@@ -215,7 +215,10 @@ def build_map(spec: MapSpec) -> folium.Map:
         if spec.overview:
             folium.LayerControl(collapsed=False).add_to(fmap)
         points = [(p.latitude, p.longitude) for p in spec.places]
-        if len(points) == 1 or len(set(points)) == 1:
+        if not points:  # an investigation with no places yet: the world
+            fmap.location = [20.0, 0.0]
+            fmap.options["zoom"] = 2
+        elif len(set(points)) == 1:
             fmap.location = list(points[0])
             fmap.options["zoom"] = ZOOM_BY_PRECISION.get(spec.places[0].precision, 9)
         else:

@@ -111,3 +111,8 @@ def test_vendor_assets_are_the_pinned_packages_files():
     assets = maps.vendor_assets()
     assert set(assets) == set(maps.VENDOR_FILES)
     assert assets["assets/vendor/leaflet/leaflet.js"].startswith(b"/* @preserve\n * Leaflet 1.9.3")
+
+
+def test_an_investigation_without_places_gets_a_world_map():
+    html = maps.render_map(MapSpec("maps/overview.html", "Empty", (), (), (), overview=True))
+    assert "center: [20.0, 0.0]" in html and '"zoom": 2' in html

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts import contexts, model, render
+from build_scripts import contexts, mapdata, model, render
 from build_scripts.contexts import Page
 from build_scripts.pipeline import generate
 from build_scripts.validate import validate_dir
@@ -19,7 +19,7 @@ GOLDEN = Path(__file__).parent / "fixtures" / "golden"
 @pytest.fixture(scope="module")
 def pages() -> dict[str, Page]:
     inv = model.build(validate_dir(MINI).cards)
-    return {p.path: p for p in contexts.all_pages(inv)}
+    return {p.path: p for p in contexts.all_pages(inv, mapdata.all_maps(inv))}
 
 
 @pytest.mark.parametrize("page_path", ["entities/acme-china.md", "entities/daily-report.md",
