@@ -38,6 +38,7 @@ def md_text(value: object) -> Markup:
 def md_link(text: object, target: str, title: str | None = None) -> Markup:
     """A Markdown link built by Python: escaped text, a target we computed."""
     title_part = f' "{md_text(title)}"' if title else ""
+    target = target.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
     return Markup(f"[{md_text(text)}]({target}{title_part})")
 
 

@@ -21,6 +21,7 @@ from . import schema as s
 from .loader import CardFile, discover, display_path, load_card
 from .problems import FieldPath, Problem, did_you_mean, format_field, one_of
 
+_URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -180,8 +181,13 @@ class _CardChecker:
             return self.error(node, path, f"'{value}' is not a valid URL")
         if parts.scheme.lower() not in ("http", "https"):
             return self.error(node, path, f"only http and https URLs are allowed, not '{value}'")
-        if not parts.netloc or any(c.isspace() for c in value):
+        if not parts.netloc:
             return self.error(node, path, f"'{value}' is not a valid URL; give the full address")
+        bad = sorted({c for c in value if not _URL_CHARS.match(c)})
+        if bad:
+            shown = " ".join(repr(c) for c in bad)
+            return self.error(node, path, f"the URL contains characters that must be percent-encoded: {shown}; "
+                              "copy the address from the browser's address bar")
         return value
 
     def check_Number(self, typ: s.Number, node, path):

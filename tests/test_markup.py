@@ -43,8 +43,9 @@ def test_specific_payloads():
     assert md_text("1. first") == "&#49;. first"
 
 
-def test_link_text_is_escaped():
+def test_link_text_is_escaped_and_the_target_cannot_end_early():
     assert md_link("A [b](c)", "a.md") == "[A &#91;b&#93;&#40;c&#41;](a.md)"
+    assert md_link("x", "https://e.org/a_(b)") == "[x](https://e.org/a_%28b%29)"
 
 
 def test_summary_keeps_markdown_drops_html_images_and_unsafe_links():

@@ -138,10 +138,13 @@ def test_urls_only_http_and_https(cards):
     cards.write("sources/a.yaml", "name: A\ntype: report\nurl: javascript:alert(1)\n")
     cards.write("sources/b.yaml", "name: B\ntype: report\nurl: data:text/html,hi\narchive_url: https://\n")
     cards.write("sources/c.yaml", "name: C\ntype: report\nurl: https://example.org/a\n")
+    cards.write("sources/d.yaml", "name: D\ntype: report\nurl: 'https://e.org/?q=<script> x'\n")
     assert messages(cards) == [
         "cards/sources/a.yaml:3:6: url: only http and https URLs are allowed, not 'javascript:alert(1)'",
         "cards/sources/b.yaml:3:6: url: only http and https URLs are allowed, not 'data:text/html,hi'",
         "cards/sources/b.yaml:4:14: archive_url: 'https://' is not a valid URL; give the full address",
+        "cards/sources/d.yaml:3:6: url: the URL contains characters that must be percent-encoded: ' ' '<' '>'; "
+        "copy the address from the browser's address bar",
     ]
 
 
