@@ -120,11 +120,13 @@ def entity_map(inv: Investigation, entity: Entity) -> MapSpec | None:
                    _places(inv, placed, focus), tuple(flows), tuple(dict.fromkeys(unmapped)))
 
 
-def location_map(inv: Investigation, place: Entity) -> MapSpec:
-    """The place, what lies within it, and the entities based there."""
+def location_map(inv: Investigation, place: Entity, by_country: tuple[str, ...] = ()) -> MapSpec:
+    """The place, what lies within it, the entities based there and, for a country, those placed by it."""
     placed: dict[str, list[tuple[str, bool]]] = {place.id: []}
     for entity_id in inv.located_here.get(place.id, ()):
         placed[place.id].append((entity_id, False))
+    for entity_id in by_country:
+        placed[place.id].append((entity_id, True))
     for child in inv.children.get(place.id, ()):
         placed.setdefault(child, [])
         for entity_id in inv.located_here.get(child, ()):
@@ -155,11 +157,20 @@ def overview_map(inv: Investigation) -> MapSpec:
 
 def all_maps(inv: Investigation) -> dict[str, MapSpec]:
     """Map specs by entity id (plus ``""`` for the overview)."""
+    by_country: dict[str, list[str]] = {}
+    for entity in inv.entities.values():
+        if entity.kind not in ("location", "source"):
+            place, country_only = inv.place_of(entity.id)
+            if place and country_only:
+                by_country.setdefault(place, []).append(entity.id)
     maps: dict[str, MapSpec] = {"": overview_map(inv)}
     for entity in inv.entities.values():
         if entity.kind == "source":
             continue
-        spec = location_map(inv, entity) if entity.kind == "location" else entity_map(inv, entity)
+        if entity.kind == "location":
+            spec: MapSpec | None = location_map(inv, entity, tuple(by_country.get(entity.id, ())))
+        else:
+            spec = entity_map(inv, entity)
         if spec:
             maps[entity.id] = spec
     return maps

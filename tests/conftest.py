@@ -46,9 +46,9 @@ def cards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cards:
     return Cards(tmp_path / "cards")
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "build_scripts", *args], cwd=cwd, capture_output=True,
-                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
 
 
 def make_project(target: Path, cards_dir: Path) -> Path:
@@ -63,9 +63,9 @@ def make_project(target: Path, cards_dir: Path) -> Path:
     return target
 
 
-def build_site(project: Path) -> subprocess.CompletedProcess:
+def build_site(project: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return run_cli("site", "--cards", "entities", "--docs", "docs", "--config", "mkdocs.yml",
-                   "--site", "site", cwd=project)
+                   "--site", "site", cwd=project, env=env)
 
 
 @pytest.fixture(scope="session")

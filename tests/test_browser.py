@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, build_site, make_project
+from conftest import FIXTURES, ROOT, build_site, make_project
 
 pytestmark = pytest.mark.browser
 
@@ -127,6 +127,36 @@ def test_seed_map_markers_render(browser, seed_site):
         assert page.locator(".leaflet-control-layers").count() == 1
         assert page.evaluate("() => typeof L.markerClusterGroup") == "function"
         assert page.locator("path.leaflet-interactive").count() > 5  # flow lines and arrowheads
+        page.close()
+    finally:
+        server.shutdown()
+
+
+def test_map_loads_after_instant_navigation(browser, tmp_path):
+    """With navigation.instant, a click swaps the page in place; the map iframe must still load."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    origin = f"http://127.0.0.1:{server.server_address[1]}/"
+    project = make_project(tmp_path / "p", ROOT / "entities")
+    done = build_site(project, env={"SITE_URL": origin})
+    assert done.returncode == 0, done.stderr
+    server.RequestHandlerClass = functools.partial(  # type: ignore[assignment]
+        http.server.SimpleHTTPRequestHandler, directory=str(project / "site"))
+    server.RequestHandlerClass.log_message = lambda *args: None  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page()
+        page.goto(origin, wait_until="load")
+        page.wait_for_load_state("networkidle")  # Material fetches sitemap.xml before it intercepts clicks
+        page.evaluate("() => { window.__sameDocument = true; }")
+        page.click("article a[href$='entities/spacety-china/']")
+        page.wait_for_url("**/entities/spacety-china/")
+        page.wait_for_selector("iframe.entity-map")
+        assert page.evaluate("() => window.__sameDocument === true"), "navigation.instant did not handle the click"
+        iframe = page.locator("iframe.entity-map")
+        iframe.scroll_into_view_if_needed()
+        frame = iframe.element_handle().content_frame()
+        frame.wait_for_load_state("load")
+        frame.wait_for_function("() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 3")
         page.close()
     finally:
         server.shutdown()

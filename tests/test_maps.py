@@ -116,3 +116,10 @@ def test_vendor_assets_are_the_pinned_packages_files():
 def test_an_investigation_without_places_gets_a_world_map():
     html = maps.render_map(MapSpec("maps/overview.html", "Empty", (), (), (), overview=True))
     assert "center: [20.0, 0.0]" in html and '"zoom": 2' in html
+
+
+def test_country_place_lists_the_parties_placed_there_by_country(specs):
+    (china,) = [p for p in specs["china"].places if p.id == "china"]
+    members = {e for e, _, by_country in china.entities if by_country}
+    assert {"poly-technologies", "avic-international", "dji"} <= members
+    assert "spacety-china" not in members  # it has a city of its own
