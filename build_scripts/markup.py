@@ -20,18 +20,24 @@ from markupsafe import Markup, escape
 # Characters that Python-Markdown and its extensions give meaning to anywhere in a line,
 # and those that matter only at its start (lists, headings, rules, quotes).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~^=$:])")
-_MD_LINE_START = re.compile(r"^(\d+(?=[.)])|[-+>.])")
+_MD_LINE_START = re.compile(r"^(\s?)(\d+(?=[.)])|[-+>.])")
 _SAFE_SCHEMES = ("http", "https", "mailto")
 
 
 def md_text(value: object) -> Markup:
-    """Plain text as inert Markdown: HTML-escaped, Markdown-escaped, on one line."""
+    """Plain text as inert Markdown: HTML-escaped, Markdown-escaped, on one line.
+
+    Runs of whitespace become one space; a space at either end is kept as one.
+    """
     if isinstance(value, Markup):
         return value
-    text = " ".join(str(value).split())
+    raw = str(value)
+    text = " ".join(raw.split())
+    if text:  # keep one space at either end, so pieces can be joined
+        text = (" " if raw[0].isspace() else "") + text + (" " if raw[-1].isspace() else "")
     text = str(escape(text))  # & < > " '  ->  entities
     text = _MD_SPECIAL.sub(lambda m: f"&#{ord(m.group(1))};", text.replace("&#", "\0")).replace("\0", "&#")
-    text = _MD_LINE_START.sub(lambda m: m.group(1)[:-1] + f"&#{ord(m.group(1)[-1])};", text)
+    text = _MD_LINE_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + f"&#{ord(m.group(2)[-1])};", text)
     return Markup(text)
 
 

@@ -115,6 +115,16 @@ class Sanction:
 
 
 @dataclass(frozen=True)
+class Event:
+    key: str
+    subject: str
+    date: PartialDate
+    summary: str
+    status: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Entity:
     """One card. Fields that a kind does not have stay empty."""
 
@@ -127,10 +137,12 @@ class Entity:
     summary: str | None = None
     tags: tuple[str, ...] = ()
     unnamed: bool = False
+    military_end_user: bool = False
     identifiers: tuple[Identifier, ...] = ()
     locations: tuple[str, ...] = ()
     relations: tuple[Relation, ...] = ()
     sanctions: tuple[Sanction, ...] = ()
+    events: tuple[Event, ...] = ()
     # places
     latitude: float | None = None
     longitude: float | None = None
@@ -158,7 +170,7 @@ class Investigation:
     located_here: Mapping[str, tuple[str, ...]]  # location id -> entity ids
     children: Mapping[str, tuple[str, ...]]  # location id -> places within it
     citing: Mapping[str, tuple[str, ...]]  # source id -> keys of claims citing it
-    claims: Mapping[str, Relation | Sanction]  # claim key -> claim
+    claims: Mapping[str, "Relation | Sanction | Event"]  # claim key -> claim
     responses_by: Mapping[str, tuple[str, ...]]  # entity id -> keys of claims it answered
     sanctions_by: Mapping[str, tuple[Sanction, ...]]  # authority id -> sanctions it decided
     country_places: Mapping[str, str]  # country code -> id of the country-precision place card
@@ -218,11 +230,13 @@ def entity_from_card(card: CheckedCard) -> Entity:
         id=card.id, kind=card.kind, name=d["name"], card_path=card.display,
         aliases=tuple(Alias(a["name"], a.get("lang"), a.get("note")) for a in d.get("aliases", ())),
         country=d.get("country"), summary=d.get("summary"), tags=tuple(d.get("tags", ())),
-        unnamed=d.get("unnamed", False),
+        unnamed=d.get("unnamed", False), military_end_user=d.get("military_end_user", False),
         identifiers=tuple(Identifier(i["scheme"], i["value"]) for i in d.get("identifiers", ())),
         locations=tuple(d.get("locations", ())),
         relations=tuple(_relation(card.id, i, r) for i, r in enumerate(d.get("relations", ()))),
         sanctions=tuple(_sanction(card.id, i, x) for i, x in enumerate(d.get("sanctions", ()))),
+        events=tuple(Event(f"{card.id}/events/{i}", card.id, PartialDate(e["date"]), e["summary"], e["status"],
+                           tuple(e["sources"])) for i, e in enumerate(d.get("events", ()))),
         latitude=d.get("latitude"), longitude=d.get("longitude"), precision=d.get("precision"),
         parent=d.get("parent"), title=d.get("title"), publisher=d.get("publisher"), source_type=d.get("type"),
         date=_date(d.get("date")), authors=tuple(d.get("authors", ())), url=d.get("url"),
@@ -242,15 +256,15 @@ def build(cards: Iterable[CheckedCard]) -> Investigation:
     located: dict[str, list] = {}
     children: dict[str, list] = {}
     citing: dict[str, list] = {}
-    claims: dict[str, Relation | Sanction] = {}
+    claims: dict[str, Relation | Sanction | Event] = {}
     responses_by: dict[str, list] = {}
     sanctions_by: dict[str, list] = {}
     country_places: dict[str, str] = {}
 
-    def cite(claim: Relation | Sanction) -> None:
+    def cite(claim: Relation | Sanction | Event) -> None:
         claims[claim.key] = claim
         sources = list(claim.sources)
-        for response in claim.responses:
+        for response in getattr(claim, "responses", ()):
             sources.extend(response.sources)
             if claim.key not in responses_by.get(response.by, ()):
                 responses_by.setdefault(response.by, []).append(claim.key)
@@ -273,6 +287,8 @@ def build(cards: Iterable[CheckedCard]) -> Investigation:
             if sanction.authority:
                 sanctions_by.setdefault(sanction.authority, []).append(sanction)
             cite(sanction)
+        for event in entity.events:
+            cite(event)
     return Investigation(
         entities=MappingProxyType(entities), incoming=_freeze(incoming), intermediary_in=_freeze(via),
         located_here=_freeze(located), children=_freeze(children), citing=_freeze(citing),

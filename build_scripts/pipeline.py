@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import contexts, mapdata, maps, model, reference
+from . import mapdata, maps, model, overviews, reference
+from .pagekit import BROWSE_DIR, ENTITY_DIR
 from .render import WriteReport, render_pages, write_outputs
 from .validate import Validation, validate_dir
 
-GENERATED_DIRS = (contexts.ENTITY_DIR, contexts.BROWSE_DIR, reference.REFERENCE_DIR, mapdata.MAPS_DIR,
+GENERATED_DIRS = (ENTITY_DIR, BROWSE_DIR, reference.REFERENCE_DIR, mapdata.MAPS_DIR,
                   maps.VENDOR_DIR)
 
 
@@ -36,7 +37,7 @@ def generate(cards_dir: Path, docs_dir: Path) -> GenerateResult:
     investigation = model.build(validation.cards)
     map_specs = mapdata.all_maps(investigation)
     files: dict[str, str | bytes] = {}
-    files.update(render_pages(contexts.all_pages(investigation, map_specs) + reference.reference_pages()))
+    files.update(render_pages(overviews.all_pages(investigation, map_specs) + reference.reference_pages()))
     files.update({spec.path: maps.render_map(spec) for spec in map_specs.values()})
     files.update(maps.vendor_assets())
     report = write_outputs(files, docs_dir, GENERATED_DIRS)

@@ -7,7 +7,7 @@ validator accepts.
 from __future__ import annotations
 
 from . import schema as s
-from .contexts import Page, front_matter
+from .pagekit import Page, front_matter
 
 REFERENCE_DIR = "reference"
 

@@ -19,7 +19,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from .contexts import Page
+from .pagekit import Page
 from .markup import md_text
 
 TEMPLATES = Path(__file__).parent / "templates"

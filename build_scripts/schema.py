@@ -202,7 +202,7 @@ CLAIM_STATUSES: dict[str, Term] = {t.name: t for t in (
 
 SANCTION_STATUSES: dict[str, Term] = {t.name: t for t in (
     Term("listed", "Listed", "Designated under the program and in force."),
-    Term("delisted", "Delisted", "Designated, then removed; give the end date."),
+    Term("delisted", "Delisted", "Designated, then removed from the list."),
     Term("proposed", "Proposed or urged", "Proposed for listing or urged by another government; not in force."),
     Term("not-listed", "Considered, not listed", "Considered by the authority, which has not listed the subject."),
 )}
@@ -287,6 +287,13 @@ SANCTION = Record("sanction", (
     _RESPONSES,
 ), doc="A sanctions designation, proposal or decision not to list.")
 
+EVENT = Record("event", (
+    Field("date", Date(), "When it happened, as precisely as the source says.", required=True),
+    Field("summary", Text(max_length=1000, multiline=True), "What happened, in our words.", required=True),
+    _STATUS,
+    _SOURCES,
+), doc="A dated event in the entity's story that is not a link to another card, e.g. a policy change.")
+
 IDENTIFIER = Record("identifier", (
     Field("scheme", Slug(), "The register: e.g. 'lei', 'ogrn', 'uscc', 'fcc-grantee'.", required=True),
     Field("value", Text(max_length=100), "The identifier exactly as registered.", required=True),
@@ -305,13 +312,16 @@ _SUMMARY = Field("summary", Markdown(), "A short account in our own words. Markd
 _TAGS = Field("tags", ListOf(Slug()), "Topic tags, lowercase with hyphens: satellite-imagery, drones.")
 _UNNAMED = Field("unnamed", Boolean(),
                  "true when the sources describe the party without naming it; the page says so.")
+_END_USER = Field("military_end_user", Boolean(),
+                  "true for an armed force, military buyer or arms maker where supply chains end.")
 
 PARTY_FIELDS = (
-    _NAME, _ALIASES, _COUNTRY, _SUMMARY, _TAGS, _UNNAMED,
+    _NAME, _ALIASES, _COUNTRY, _SUMMARY, _TAGS, _UNNAMED, _END_USER,
     Field("identifiers", ListOf(IDENTIFIER), "Registry identifiers given by a source."),
     Field("locations", ListOf(Ref(("location",))), "Ids of the places it is based or active in."),
     Field("relations", ListOf(RELATION, unique=False), "Typed, sourced links to other cards."),
     Field("sanctions", ListOf(SANCTION, unique=False), "Designations, proposals and decisions not to list."),
+    Field("events", ListOf(EVENT, unique=False), "Dated events that are not links to other cards."),
 )
 
 LOCATION_FIELDS = (

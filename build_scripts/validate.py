@@ -365,21 +365,25 @@ def _resolve_refs(refs: list[_PendingRef], kinds_by_id: dict[str, str]) -> list[
     return problems
 
 
-def _parent_cycles(cards: list[CheckedCard]) -> list[Problem]:
-    parents = {c.id: c.data.get("parent") for c in cards if c.kind == "location"}
+def _loops(cards: list[CheckedCard], kind: str, field: str, what: str) -> list[Problem]:
+    """Cards of ``kind`` whose ``field`` references lead back to themselves."""
+    links = {c.id: c.data.get(field) for c in cards if c.kind == kind}
+    links = {k: ([v] if isinstance(v, str) else list(v or ())) for k, v in links.items()}
     problems = []
     for card in cards:
-        if card.kind != "location":
+        if card.kind != kind:
             continue
-        seen, current = {card.id}, parents.get(card.id)
-        while current and current in parents:
-            if current in seen:
-                problems.append(Problem(card.display, 1, 1, "parent",
-                                        f"places lie within each other in a loop ({card.id} -> ... -> {current}); "
-                                        "break the loop"))
+        stack, seen = list(links.get(card.id, ())), set()
+        while stack:
+            current = stack.pop()
+            if current == card.id:
+                problems.append(Problem(card.display, 1, 1, field,
+                                        f"{what} in a loop that comes back to '{card.id}'; break the loop"))
                 break
+            if current in seen:
+                continue
             seen.add(current)
-            current = parents.get(current)
+            stack.extend(links.get(current, ()))
     return problems
 
 
@@ -418,5 +422,6 @@ def validate_dir(cards_dir: Path) -> Validation:
         if data is not _INVALID:
             checked.append(CheckedCard(card_id, kind, card.display, data))
     problems.extend(_resolve_refs(refs, kinds_by_id))
-    problems.extend(_parent_cycles(checked))
+    problems.extend(_loops(checked, "location", "parent", "places lie within each other"))
+    problems.extend(_loops(checked, "source", "based_on", "sources are based on each other"))
     return Validation(tuple(checked), tuple(sorted(set(problems))))

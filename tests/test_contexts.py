@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts import contexts, model
+from build_scripts import analysis, contexts, model, pagekit
 from build_scripts.validate import validate_dir
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -17,10 +17,14 @@ def inv() -> model.Investigation:
     return model.build(validate_dir(MINI).cards)
 
 
+def entity_context(inv: model.Investigation, entity_id: str) -> pagekit.Page:
+    return contexts.entity_page(inv, analysis.derive(inv), inv.entities[entity_id])
+
+
 def test_claim_seen_from_each_side(inv):
-    subject = contexts.entity_page(inv, inv.entities["acme-china"]).context
-    target = contexts.entity_page(inv, inv.entities["buyer-ru"]).context
-    middle = contexts.entity_page(inv, inv.entities["middleman"]).context
+    subject = entity_context(inv, "acme-china").context
+    target = entity_context(inv, "buyer-ru").context
+    middle = entity_context(inv, "middleman").context
     (group, rows), = [g for g in subject["groups"] if g[0] == "Supply and trade"]
     assert rows[0].lead == "Supplied goods to [Buyer RU](buyer-ru.md)"
     assert target["groups"][0][1][0].lead == "Received goods from [Acme China](acme-china.md)"
@@ -29,7 +33,7 @@ def test_claim_seen_from_each_side(inv):
 
 
 def test_claim_details_status_and_reply(inv):
-    page = contexts.entity_page(inv, inv.entities["acme-china"]).context
+    page = entity_context(inv, "acme-china").context
     row = page["groups"][0][1][0]
     assert row.when == "31 August 2022"
     assert dict(row.details) == {"Goods": "radio [parts]", "End use": "jamming vehicle",
@@ -43,7 +47,7 @@ def test_claim_details_status_and_reply(inv):
 
 
 def test_footnotes_list_each_cited_source_once_in_first_use_order(inv):
-    page = contexts.entity_page(inv, inv.entities["acme-china"]).context
+    page = entity_context(inv, "acme-china").context
     assert page["footnotes"] == (
         "[^daily-report]: [Daily report on radios](daily-report.md). The Daily, February 2023. "
         "[original](https://example.org/radios).",
@@ -52,26 +56,26 @@ def test_footnotes_list_each_cited_source_once_in_first_use_order(inv):
 
 
 def test_source_page_lists_claims_resting_on_it(inv):
-    page = contexts.entity_page(inv, inv.entities["daily-report"]).context
+    page = entity_context(inv, "daily-report").context
     assert page["supports"] == (
         "[Acme China](acme-china.md) supplied goods to [Buyer RU](buyer-ru.md) &#40;31 August 2022&#41;",
         "[Acme China](acme-china.md): listed by Treasury &#40;January 2023&#41;",
         "[Jane Doe](jane-doe.md) works for [Acme China](acme-china.md)",
     )
-    repeat = contexts.entity_page(inv, inv.entities["repeat-report"]).context
+    repeat = entity_context(inv, "repeat-report").context
     assert repeat["based_on"] == "[^daily-report]"
     assert repeat["footnotes"][0].startswith("[^daily-report]: [Daily report on radios]")
 
 
 def test_location_context(inv):
-    page = contexts.entity_page(inv, inv.entities["port-city"]).context
+    page = entity_context(inv, "port-city").context
     assert page["coordinates"] == "31.2304, 121.4737"
     assert page["within"] == ("[Dock 7](dock.md)",)
     assert page["based_here"] == ("[Acme China](acme-china.md)",)
 
 
 def test_front_matter_escapes_what_the_theme_prints_raw():
-    meta = contexts.front_matter("<script>x</script>", "a  \n b", ("t",))
+    meta = pagekit.front_matter("<script>x</script>", "a  \n b", ("t",))
     assert meta == {"title": "&lt;script&gt;x&lt;/script&gt;", "description": "a b", "tags": ["t"]}
 
 
@@ -80,16 +84,16 @@ def test_front_matter_escapes_what_the_theme_prints_raw():
     (model.Money(2.5, "EUR", "about"), "about EUR 2.50"),
 ])
 def test_money(value, text):
-    assert contexts.money(value) == text
+    assert pagekit.money(value) == text
 
 
 def test_when():
     d = model.PartialDate
-    assert contexts.when(None, d("2022-04"), d("2022-10")) == "April 2022 to October 2022"
-    assert contexts.when(None, d("2022"), None) == "from 2022"
-    assert contexts.when(None) is None
+    assert pagekit.when(None, d("2022-04"), d("2022-10")) == "April 2022 to October 2022"
+    assert pagekit.when(None, d("2022"), None) == "from 2022"
+    assert pagekit.when(None) is None
 
 
 def test_authority_page_lists_its_decisions(inv):
-    page = contexts.entity_page(inv, inv.entities["treasury"]).context
+    page = entity_context(inv, "treasury").context
     assert [row.authority for row in page["decided"]] == ["[Acme China](acme-china.md)"]

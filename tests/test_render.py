@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts import contexts, mapdata, model, render
-from build_scripts.contexts import Page
+from build_scripts import mapdata, model, overviews, render
+from build_scripts.pagekit import Page
 from build_scripts.pipeline import generate
 from build_scripts.validate import validate_dir
 
@@ -19,7 +19,7 @@ GOLDEN = Path(__file__).parent / "fixtures" / "golden"
 @pytest.fixture(scope="module")
 def pages() -> dict[str, Page]:
     inv = model.build(validate_dir(MINI).cards)
-    return {p.path: p for p in contexts.all_pages(inv, mapdata.all_maps(inv))}
+    return {p.path: p for p in overviews.all_pages(inv, mapdata.all_maps(inv))}
 
 
 @pytest.mark.parametrize("page_path", ["entities/acme-china.md", "entities/daily-report.md",
@@ -69,7 +69,7 @@ def test_generate_removes_pages_of_deleted_cards_and_keeps_hand_written_ones(tmp
     (cards / "companies" / "b.yaml").unlink()
     second = generate(cards, docs)
     assert second.report.removed == ("entities/b.md",)
-    assert second.report.written == ("browse/companies.md",)
+    assert second.report.written == ("browse/companies.md", "browse/countries.md", "browse/not-sanctioned.md")
     assert (docs / "index.md").read_text() == "# Home\n"
     assert not (docs / "entities" / "b.md").exists()
 

@@ -126,3 +126,79 @@ def test_failed_build_leaves_the_previous_site_untouched(tmp_path):
     assert done.returncode == 1
     assert marker.read_bytes() == before
     assert sorted(p.name for p in project.iterdir() if p.name.startswith("site")) == ["site"]
+
+
+def text_of(site: Path, page: str) -> str:
+    """The article as a reader sees it: tags removed, entities decoded, spaces collapsed."""
+    import html as html_lib
+    blocks = r"</?(?:p|li|ul|ol|h\d|div|tr|td|th|table|br|svg|title)\b[^>]*>"
+    body = re.sub(r"<[^>]+>", "", re.sub(blocks, " ", article(site, page)))
+    return " ".join(html_lib.unescape(body).split())
+
+
+def test_spacety_page_states_its_us_designation_and_the_eu_non_listing_with_sources(seed_site):
+    body = article(seed_site, "entities/spacety-china/index.html")
+    box = body[body.index('class="admonition info"'):]
+    box = box[:box.index("</div>")]
+    us = re.search(r'Designated by <a href="../us-treasury/">US Department of the Treasury</a> in January 2023 '
+                   r'<sup id="fnref:bloomberg-us-urges-eu-sanction-spacety">', box)
+    eu = re.search(r'Not listed by <a href="../european-union/">European Union</a> as of March 2023, though a '
+                   r'listing was proposed or urged <sup id="fnref\d*:bloomberg-us-urges-eu-sanction-spacety">', box)
+    assert us and eu, box
+
+
+def test_sanctions_overview_covers_every_card_with_a_sanction(seed, seed_site):
+    body = article(seed_site, "browse/sanctions/index.html")
+    with_sanctions = [e for e in seed.entities.values() if e.sanctions]
+    assert len(with_sanctions) >= 7
+    for entity in with_sanctions:
+        assert f'href="../../entities/{entity.id}/"' in body, entity.id
+
+
+def test_every_reply_appears_on_the_page_of_the_claim_it_answers(seed, seed_site):
+    replies = 0
+    for claim in seed.claims.values():
+        for response in getattr(claim, "responses", ()):
+            page = text_of(seed_site, f"entities/{claim.subject}/index.html")
+            assert " ".join(response.summary.split()) in page, (claim.key, response.by)
+            assert seed.name(response.by) in page
+            replies += 1
+    assert replies >= 8
+
+
+def test_claims_show_status_in_words_and_corroboration(seed_site):
+    page = text_of(seed_site, "entities/fujian-nanan-baofeng/index.html")
+    assert "Supplied goods to Rosoboronexport · August 2022 · Disputed" in page
+    assert "Corroboration: 1 independent publisher: The Wall Street Journal" in page
+
+
+def test_timeline_page_groups_by_year_and_month(seed, seed_site):
+    body = article(seed_site, "browse/timeline/index.html")
+    assert body.index('<h2 id="2022">') < body.index('<h3 id="august-2022">') < body.index('<h2 id="2023">')
+    page = text_of(seed_site, "browse/timeline/index.html")
+    assert "31 August 2022: Poly Technologies supplied goods to Rosoboronexport" in page
+
+
+def test_supply_chain_is_listed_on_every_page_it_passes_through(seed_site):
+    for entity in ("spacety-china", "terra-tech", "wagner-group", "bakhmut"):
+        page = text_of(seed_site, f"entities/{entity}/index.html")
+        assert "Spacety China → Terra Tech → Wagner Group → Bakhmut" in page, entity
+
+
+def test_network_diagrams_link_to_pages(seed_site):
+    body = article(seed_site, "entities/terra-tech/index.html")
+    svg = body[body.index("<svg"):body.index("</svg>")]
+    assert '<a href="../spacety-china/">' in svg and '<a href="../wagner-group/">' in svg
+    whole = article(seed_site, "browse/network/index.html")
+    assert whole.count("<circle") >= 20
+
+
+def test_indexes(seed_site):
+    unsanctioned = text_of(seed_site, "browse/not-sanctioned/index.html")
+    assert "Poly Technologies" in unsanctioned and "Sinno Electronics" not in unsanctioned
+    assert "Spacety China" not in unsanctioned
+    countries = re.findall(r'<h2 id="[^"]+">([^<]+)', article(seed_site, "browse/countries/index.html"))
+    assert countries[:4] == ["China (CN)", "Hong Kong (HK)", "Luxembourg (LU)", "Russian Federation (RU)"]
+    assert countries[-1] == "No country given"
+    tags = article(seed_site, "browse/tags/index.html")
+    assert "satellite-imagery" in tags

@@ -227,8 +227,21 @@ def test_coordinates_and_parent_loops(cards):
     assert messages(cards) == [
         "cards/locations/a.yaml:2:11: latitude: 91 is out of range; it must be between -90 and 90",
         "cards/locations/a.yaml:3:12: longitude: -181 is out of range; it must be between -180 and 180",
-        "cards/locations/b.yaml:1:1: parent: places lie within each other in a loop (b -> ... -> b); break the loop",
-        "cards/locations/c.yaml:1:1: parent: places lie within each other in a loop (c -> ... -> c); break the loop",
+        "cards/locations/b.yaml:1:1: parent: places lie within each other in a loop that comes back to 'b'; "
+        "break the loop",
+        "cards/locations/c.yaml:1:1: parent: places lie within each other in a loop that comes back to 'c'; "
+        "break the loop",
+    ]
+
+
+def test_sources_based_on_each_other(cards):
+    cards.write("sources/a.yaml", "name: A\ntype: report\nbased_on: [b]\n")
+    cards.write("sources/b.yaml", "name: B\ntype: report\nbased_on: [a]\n")
+    assert messages(cards) == [
+        "cards/sources/a.yaml:1:1: based_on: sources are based on each other in a loop that comes back to 'a'; "
+        "break the loop",
+        "cards/sources/b.yaml:1:1: based_on: sources are based on each other in a loop that comes back to 'b'; "
+        "break the loop",
     ]
 
 

@@ -1,0 +1,136 @@
+"""Stage 4: what the overview pages show: indexes by kind, the overview map, and more."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from markupsafe import Markup
+
+from . import analysis, contexts, network, rows
+from . import schema as s
+from .mapdata import MapSpec
+from .markup import md_link, md_text
+from .model import Investigation, PartialDate
+from .pagekit import (BROWSE_DIR, ENTITY_DIR, Page, cite, country_name, footnotes, front_matter, link, map_view,
+                      sanction_badge, when)
+
+def browse_page(inv: Investigation, kind_name: str) -> Page:
+    kind = s.KINDS[kind_name]
+    rows = sorted(inv.of_kind(kind_name), key=lambda e: (e.name.casefold(), e.id))
+    items = tuple(
+        (md_link(e.name, f"../{ENTITY_DIR}/{e.id}.md"), country_name(e.country),
+         e.publisher if kind_name == "source" else None)
+        for e in rows
+    )
+    context = {"meta": front_matter(kind.plural), "title": kind.plural, "doc": kind.doc, "items": items,
+               "is_source": kind_name == "source"}
+    return Page(f"{BROWSE_DIR}/{kind.folder}.md", "browse.md.j2", context)
+
+
+def overview_map_page(inv: Investigation, spec: MapSpec) -> Page:
+    context = {"meta": front_matter("Map of the investigation"),
+               "map": map_view(inv, spec, f"{BROWSE_DIR}/map", prefix=f"../{ENTITY_DIR}/"),
+               "legend": tuple((s.CLAIM_STATUSES[st].label, s.CLAIM_STATUSES[st].doc)
+                               for st in sorted({f.status for f in spec.flows}))}
+    return Page(f"{BROWSE_DIR}/map.md", "map.md.j2", context)
+
+
+def all_pages(inv: Investigation, maps: Mapping[str, MapSpec]) -> list[Page]:
+    derived = analysis.derive(inv)
+    pages = [contexts.entity_page(inv, derived, e, maps.get(e.id)) for e in inv.entities.values()]
+    pages.extend(browse_page(inv, k) for k in s.KINDS)
+    pages.append(overview_map_page(inv, maps[""]))
+    pages += [sanctions_page(inv), timeline_page(inv, derived), network_page(inv, derived),
+              paths_page(inv, derived), countries_page(inv), unsanctioned_page(inv), tags_page()]
+    return pages
+
+
+# --- investigative overviews --------------------------------------------------------------------
+
+PREFIX = f"../{ENTITY_DIR}/"
+UNNAMED_AUTHORITY = "not named"
+
+
+def sanctions_page(inv: Investigation) -> Page:
+    """Every entity with a sanctions entry against every authority."""
+    subjects = sorted({x.subject for e in inv.entities.values() for x in e.sanctions},
+                      key=lambda i: inv.name(i).casefold())
+    authorities = sorted({x.authority or "" for e in inv.entities.values() for x in e.sanctions},
+                         key=lambda a: (a == "", inv.name(a).casefold() if a else ""))
+    header = tuple(md_link(inv.name(a), f"{PREFIX}{a}.md") if a else UNNAMED_AUTHORITY for a in authorities)
+    table, cited = [], []
+    for subject in subjects:
+        cells = []
+        for authority in authorities:
+            found = [x for x in inv.entities[subject].sanctions if (x.authority or "") == authority]
+            cells.append(Markup("<br>").join(
+                sanction_badge(x.status) + (Markup(" ") + md_text(when(x.date) or "") if x.date else Markup(""))
+                + (md_text(f", ended {x.end.human()}") if x.end else Markup("")) + Markup(" ") + cite(x.sources)
+                for x in found) if found else Markup("—"))
+            cited.extend(src for x in found for src in x.sources)
+        table.append((link(inv, subject, PREFIX), tuple(cells)))
+    context = {"meta": front_matter("Sanctions by jurisdiction"), "header": header, "table": tuple(table),
+               "footnotes": footnotes(inv, cited, prefix=PREFIX),
+               "terms": tuple((t.label, t.doc) for t in s.SANCTION_STATUSES.values())}
+    return Page(f"{BROWSE_DIR}/sanctions.md", "sanctions.md.j2", context)
+
+
+def timeline_page(inv: Investigation, derived: analysis.Derived) -> Page:
+    months: dict[str, list] = {}
+    for entry in derived.timeline:
+        parts = entry.date.parts
+        heading = str(parts[0]) if len(parts) == 1 else PartialDate(f"{parts[0]}-{parts[1]:02d}").human()
+        months.setdefault(heading, []).append(rows.timeline_row(inv, entry, PREFIX))
+    years: dict[int, list] = {}
+    for heading, items in months.items():
+        years.setdefault(int(heading[-4:]), []).append((heading, tuple(items)))
+    cited = [src for items in months.values() for row in items for src in row.sources]
+    context = {"meta": front_matter("Timeline"), "years": tuple((y, tuple(m)) for y, m in years.items()),
+               "footnotes": footnotes(inv, cited, prefix=PREFIX)}
+    return Page(f"{BROWSE_DIR}/timeline.md", "timeline.md.j2", context)
+
+
+def network_page(inv: Investigation, derived: analysis.Derived) -> Page:
+    nodes = {n for r in (r for e in inv.entities.values() for r in e.relations) for n in (r.subject, r.target, *r.via)}
+    edges = tuple(r for e in inv.entities.values() for r in e.relations)
+    graph = rows.graph(inv, nodes, edges, "Network of the investigation", f"../../{ENTITY_DIR}/")
+    context = {"meta": front_matter("Network"), "svg": network.svg(graph) if nodes else None,
+               "count": len(nodes), "links": len(edges)}
+    return Page(f"{BROWSE_DIR}/network.md", "network.md.j2", context)
+
+
+def paths_page(inv: Investigation, derived: analysis.Derived) -> Page:
+    items = tuple(rows.path_row(inv, p, PREFIX) for p in derived.paths)
+    context = {"meta": front_matter("Supply chains"), "paths": items,
+               "footnotes": footnotes(inv, [src for row in items for src in row.sources], prefix=PREFIX)}
+    return Page(f"{BROWSE_DIR}/supply-chains.md", "paths.md.j2", context)
+
+
+def countries_page(inv: Investigation) -> Page:
+    by_country: dict[str, list] = {}
+    for entity in inv.entities.values():
+        if entity.kind != "source":
+            by_country.setdefault(entity.country or "", []).append(entity)
+    groups = tuple(
+        (country_name(code) or "No country given", code,
+         tuple(link(inv, e.id, PREFIX) for e in sorted(items, key=lambda e: e.name.casefold())))
+        for code, items in sorted(by_country.items(), key=lambda kv: (kv[0] == "", country_name(kv[0]) or "")))
+    return Page(f"{BROWSE_DIR}/countries.md", "countries.md.j2",
+                {"meta": front_matter("By country"), "groups": groups})
+
+
+def unsanctioned_page(inv: Investigation) -> Page:
+    """Parties named in the reporting that no authority lists (listed or delisted)."""
+    items = tuple(
+        (link(inv, e.id, PREFIX), country_name(e.country),
+         "; ".join(s.SANCTION_STATUSES[x.status].label.lower() + (f" by {inv.name(x.authority)}" if x.authority else "")
+                   for x in e.sanctions) or None)
+        for e in sorted(inv.entities.values(), key=lambda e: e.name.casefold())
+        if e.kind in s.PARTY_KINDS and not e.unnamed and not any(x.status in ("listed", "delisted")
+                                                                    for x in e.sanctions))
+    return Page(f"{BROWSE_DIR}/not-sanctioned.md", "unsanctioned.md.j2",
+                {"meta": front_matter("Named but not sanctioned"), "items": items})
+
+
+def tags_page() -> Page:
+    return Page(f"{BROWSE_DIR}/tags.md", "tags.md.j2", {"meta": front_matter("By tag")})

@@ -1,0 +1,42 @@
+"""Network diagrams: deterministic, inside the canvas, escaped, linked."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+from build_scripts.network import Edge, Graph, Node, layout, svg
+
+
+def chain(n: int, extra: int = 0) -> Graph:
+    nodes = tuple(Node(f"n{i}", f"Node <{i}>", "company", f"../n{i}/") for i in range(n + extra))
+    edges = tuple(Edge(f"n{i}", f"n{i + 1}", "supplied", "reported", f"n{i} to n{i + 1}") for i in range(n - 1))
+    return Graph("A <graph>", nodes, edges)
+
+
+def test_layout_is_deterministic_and_inside_the_canvas():
+    graph = chain(30, extra=10)  # 40 nodes, 11 components
+    first, height = layout(graph, 760)
+    assert (first, height) == layout(graph, 760)
+    assert len(first) == 40
+    assert all(90 <= x <= 670 and 24 <= y <= height - 24 for x, y in first.values())
+
+
+def test_nodes_do_not_pile_up_at_40():
+    positions, _ = layout(chain(40), 760)
+    points = sorted(positions.values())
+    closest = min(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
+                  for i, a in enumerate(points) for b in points[i + 1:])
+    assert closest > 8  # circles of radius 6 stay apart
+
+
+def test_svg_is_valid_xml_with_escaped_text_and_links():
+    out = str(svg(chain(3)))
+    root = etree.fromstring(out)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.find(f"{ns}svg").get("aria-label") == "A <graph>"
+    labels = [t.text for t in root.iter(f"{ns}text")]
+    assert labels == ["Node <0>", "Node <1>", "Node <2>"]
+    assert [a.get("href") for a in root.iter(f"{ns}a")] == ["../n0/", "../n1/", "../n2/"]
+    assert "<script" not in out and "\n\n" not in out
+    assert len(re.findall(r"<line ", out)) == 2
