@@ -143,7 +143,7 @@ def svg(graph: Graph, width: int = 760, max_height: int = 1400) -> Markup:
     pos, height = layout(graph, width, max_height)
     out = [f'<svg class="network" viewBox="0 0 {width} {height}" role="img" '
            f'aria-label="{escape(graph.title)}" font-size="11" font-family="sans-serif" '
-           f'xmlns="http://www.w3.org/2000/svg">',
+           f'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">',
            f"<title>{escape(graph.title)}</title>",
            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="20" refY="5" markerWidth="7" markerHeight="7" '
            'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#607d8b"/></marker></defs>']
@@ -157,7 +157,8 @@ def svg(graph: Graph, width: int = 760, max_height: int = 1400) -> Markup:
         radius = 9 if node.focus else 6
         label = node.label if len(node.label) <= 28 else node.label[:27] + "…"
         ring = ' stroke="#d84315" stroke-width="3"' if node.focus else ""
-        out.append(f'<a href="{escape(node.href)}"><title>{escape(node.label)} '
+        # xlink:href, not href: Material's instant navigation rewrites every [href], which SVG links forbid.
+        out.append(f'<a xlink:href="{escape(node.href)}"><title>{escape(node.label)} '
                    f'({escape(s.KINDS[node.kind].label)})</title>'
                    f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{KIND_COLOURS.get(node.kind, "#78909c")}"'
                    f'{ring}/>'

@@ -37,6 +37,8 @@ def test_svg_is_valid_xml_with_escaped_text_and_links():
     assert root.find(f"{ns}svg").get("aria-label") == "A <graph>"
     labels = [t.text for t in root.iter(f"{ns}text")]
     assert labels == ["Node <0>", "Node <1>", "Node <2>"]
-    assert [a.get("href") for a in root.iter(f"{ns}a")] == ["../n0/", "../n1/", "../n2/"]
+    xlink = "{http://www.w3.org/1999/xlink}href"
+    assert [a.get(xlink) for a in root.iter(f"{ns}a")] == ["../n0/", "../n1/", "../n2/"]
+    assert all(a.get("href") is None for a in root.iter(f"{ns}a"))  # see network.svg
     assert "<script" not in out and "\n\n" not in out
     assert len(re.findall(r"<line ", out)) == 2
