@@ -14,16 +14,23 @@ from .model import Investigation, PartialDate
 from .pagekit import (BROWSE_DIR, ENTITY_DIR, Page, cite, country_name, footnotes, front_matter, link, map_view,
                       sanction_badge, when)
 
+PREFIX = f"../{ENTITY_DIR}/"
+
+
 def browse_page(inv: Investigation, kind_name: str) -> Page:
+    """The index of one kind; for sources, a bibliography with the number of claims each supports."""
     kind = s.KINDS[kind_name]
-    rows = sorted(inv.of_kind(kind_name), key=lambda e: (e.name.casefold(), e.id))
-    items = tuple(
-        (md_link(e.name, f"../{ENTITY_DIR}/{e.id}.md"), country_name(e.country),
-         e.publisher if kind_name == "source" else None)
-        for e in rows
-    )
-    context = {"meta": front_matter(kind.plural), "title": kind.plural, "doc": kind.doc, "items": items,
-               "is_source": kind_name == "source"}
+    items = sorted(inv.of_kind(kind_name), key=lambda e: (e.name.casefold(), e.id))
+    if kind_name == "source":
+        header = ("Source", "Publisher", "Date", "Claims resting on it")
+        table = tuple((md_link(e.name, f"{PREFIX}{e.id}.md"), e.publisher or "not named",
+                       e.date.human() if e.date else "not given", str(len(inv.citing.get(e.id, ()))))
+                      for e in items)
+    else:
+        header = ("Name", "Country")
+        table = tuple((md_link(e.name, f"{PREFIX}{e.id}.md"), country_name(e.country) or "") for e in items)
+    context = {"meta": front_matter(kind.plural), "title": kind.plural, "doc": kind.doc, "header": header,
+               "table": table}
     return Page(f"{BROWSE_DIR}/{kind.folder}.md", "browse.md.j2", context)
 
 
@@ -47,7 +54,6 @@ def all_pages(inv: Investigation, maps: Mapping[str, MapSpec]) -> list[Page]:
 
 # --- investigative overviews --------------------------------------------------------------------
 
-PREFIX = f"../{ENTITY_DIR}/"
 UNNAMED_AUTHORITY = "not named"
 
 

@@ -38,7 +38,7 @@ def test_card_text_is_escaped_by_finalize_and_never_evaluated(tmp_path):
     env = render.environment()
     page = Page("x.md", "browse.md.j2", {
         "meta": {"title": "t"}, "title": "{{ 7 * 7 }} <script>", "doc": "{% raw %}x",
-        "items": (), "is_source": False})
+        "header": ("Name",), "table": ()})
     text = render.render_page(env, page)
     assert "# &#123;&#123; 7 &#42; 7 &#125;&#125; &lt;script&gt;" in text
     assert "&#123;% raw %&#125;x" in text

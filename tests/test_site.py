@@ -88,7 +88,7 @@ def test_the_denial_sits_beside_the_shipment_claim(seed_site):
     claim = body[body.index("Supplied goods to"):]
     claim = claim[:claim.index("</li>\n</ul>")]
     assert "Disputed</span>" in claim
-    assert "<strong>Reply</strong> from <a href=\"../wang-shaofeng/\">Wang Shaofeng</a>" in claim
+    assert "<strong>Right of reply</strong>: <a href=\"../wang-shaofeng/\">Wang Shaofeng</a>, general manager" in claim
     assert "This report lacks factual basis" in claim
 
 
