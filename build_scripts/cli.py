@@ -15,7 +15,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .pipeline import generate
 from .problems import Problem
 from .validate import validate_dir
 
@@ -41,6 +40,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from .pipeline import generate  # imports Folium and friends: only when pages are made
+
     result = generate(Path(args.cards), Path(args.docs))
     if not result.ok:
         _print_problems(result.validation.problems)
@@ -52,7 +53,23 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_site(config: Path, site_dir: Path) -> int:
+def source_date_epoch(cards_dir: Path) -> str:
+    """SOURCE_DATE_EPOCH if set; else the time of the last commit touching the cards; else 0.
+
+    MkDocs dates the sitemap with it, so the same input builds the same bytes on any day.
+    """
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        done = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "."], cwd=cards_dir,
+                              capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return "0"
+    stamp = done.stdout.strip()
+    return stamp if done.returncode == 0 and stamp.isdigit() else "0"
+
+
+def build_site(config: Path, site_dir: Path, epoch: str = "0") -> int:
     """``mkdocs build --strict`` into a temporary folder, swapped in only on success.
 
     Not ``--quiet``: MkDocs then drops warnings before strict mode counts them.
@@ -63,7 +80,7 @@ def build_site(config: Path, site_dir: Path) -> int:
         done = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict",
              "--config-file", str(config), "--site-dir", str(staging)],
-            env={**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"},
+            env={**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": epoch},
         )
         if done.returncode != 0:
             return done.returncode
@@ -82,7 +99,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     status = cmd_generate(args)
     if status:
         return status
-    status = build_site(Path(args.config), Path(args.site))
+    status = build_site(Path(args.config), Path(args.site), source_date_epoch(Path(args.cards)))
     if status:
         print("mkdocs build failed; the previous site/ is untouched", file=sys.stderr)
         return 1

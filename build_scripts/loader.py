@@ -80,8 +80,8 @@ def discover(cards_dir: Path) -> tuple[list[Path], list[Problem]]:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             path = Path(dirpath) / name
-            if name.startswith("."):
-                continue
+            if name.startswith(".") and not name.endswith((CARD_SUFFIX, ".yml")):
+                continue  # editor and system files; a hidden card is still checked (and refused)
             if name.endswith(".yml"):
                 problems.append(
                     Problem(display_path(path), 1, 1, "",
@@ -137,8 +137,9 @@ def _structure_problems(root: yaml.Node, where: str) -> list[Problem]:
                                     f"nested more than {MAX_DEPTH} levels deep"))
             continue
         if node.tag not in _PLAIN_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             problems.append(Problem(where, *_mark(node), format_field(field),
-                                    f"YAML tag '{node.tag}' is not allowed; cards hold plain text, numbers, lists and mappings"))
+                                    f"YAML tag '{tag}' is not allowed; cards hold plain text, numbers, lists and mappings"))
             continue
         if isinstance(node, yaml.MappingNode):
             seen: dict[str, yaml.Node] = {}

@@ -84,9 +84,8 @@ def test_alias_expansion_bomb_refused_quickly(cards):
 
 @pytest.mark.parametrize("tag", ["!!python/object/apply:os.system", "!!python/name:os.system", "!custom"])
 def test_unknown_tags_refused(cards, tag):
-    expanded = tag.replace("!!", "tag:yaml.org,2002:")
     assert problems_of(cards, "companies/x.yaml", f"name: x\nsummary: {tag} ['echo hi']\n") == [
-        f"cards/companies/x.yaml:2:10: summary: YAML tag '{expanded}' is not allowed; "
+        f"cards/companies/x.yaml:2:10: summary: YAML tag '{tag}' is not allowed; "
         "cards hold plain text, numbers, lists and mappings"]
 
 

@@ -202,3 +202,28 @@ def test_indexes(seed_site):
     assert countries[-1] == "No country given"
     tags = article(seed_site, "browse/tags/index.html")
     assert "satellite-imagery" in tags
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    import hashlib
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(tmp_path):
+    digests = []
+    for name in ("one", "two"):
+        project = make_project(tmp_path / name, ROOT / "entities")
+        done = build_site(project)
+        assert done.returncode == 0, done.stderr
+        digests.append(tree_digest(project / "site"))
+    assert len(digests[0]) > 100
+    assert digests[0] == digests[1]
+
+
+def test_site_dates_come_from_source_date_epoch(tmp_path):
+    project = make_project(tmp_path / "p", ROOT / "tests" / "fixtures" / "mini")
+    (project / "docs" / "index.md").write_text("# Mini\n")
+    assert build_site(project, env={"SOURCE_DATE_EPOCH": "1675209600"}).returncode == 0  # 2023-02-01
+    sitemap = (project / "site" / "sitemap.xml").read_text()
+    assert set(re.findall(r"<lastmod>([^<]+)</lastmod>", sitemap)) == {"2023-02-01"}
