@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test serve validate generate clean
+.PHONY: site test serve validate generate new clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ validate: $(STAMP)
 ## generate: write the Markdown pages under docs/ without building the site
 generate: $(STAMP)
 	$(PY) -m build_scripts generate
+
+## new: write a card skeleton, e.g. make new KIND=company NAME="Terra Tech"
+new: $(STAMP)
+	$(PY) -m build_scripts new "$(KIND)" "$(NAME)"
 
 clean:
 	rm -rf site docs/entities docs/browse docs/reference docs/maps docs/assets/vendor .pytest_cache

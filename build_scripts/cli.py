@@ -3,6 +3,7 @@
     python -m build_scripts validate [DIR]     check the cards; exit 1 on any problem
     python -m build_scripts generate           validate, then write the pages under docs/
     python -m build_scripts site               generate, then build the site into site/
+    python -m build_scripts new KIND NAME      write a card skeleton (never overwrites)
 """
 
 from __future__ import annotations
@@ -30,8 +31,14 @@ def _print_problems(problems: tuple[Problem, ...]) -> None:
           "fix them and run again", file=sys.stderr)
 
 
+def _print_warnings(warnings: tuple[Problem, ...]) -> None:
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     result = validate_dir(Path(args.cards))
+    _print_warnings(result.warnings)
     if not result.ok:
         _print_problems(result.problems)
         return 1
@@ -43,6 +50,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from .pipeline import generate  # imports Folium and friends: only when pages are made
 
     result = generate(Path(args.cards), Path(args.docs))
+    _print_warnings(result.validation.warnings)
     if not result.ok:
         _print_problems(result.validation.problems)
         return 1
@@ -67,6 +75,36 @@ def source_date_epoch(cards_dir: Path) -> str:
         return "0"
     stamp = done.stdout.strip()
     return stamp if done.returncode == 0 and stamp.isdigit() else "0"
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from . import scaffold
+    from .schema import KINDS
+
+    kind = scaffold.kind_of(args.kind)
+    if kind is None:
+        print(f"unknown kind '{args.kind}'; use one of: {', '.join(KINDS)}", file=sys.stderr)
+        return 2
+    card_id = scaffold.new_card_id(args.name)
+    if not card_id:
+        print(f"cannot make an id from '{args.name}'; give a name with letters or digits", file=sys.stderr)
+        return 2
+    cards = Path(args.cards)
+    existing = sorted(cards.glob(f"*/{card_id}.yaml")) if cards.is_dir() else []
+    if existing:
+        print(f"{existing[0]} already exists; edit it, or choose another name", file=sys.stderr)
+        return 1
+    place = scaffold.suggest_place(args.name) if kind == "location" else None
+    target = cards / KINDS[kind].folder / f"{card_id}.yaml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite
+        handle.write(scaffold.skeleton(kind, args.name, place))
+    print(f"wrote {target}")
+    if kind == "location":
+        print(f"coordinates suggested for {place.name}, {place.country}: check them" if place else
+              "no place of that name in the offline gazetteer: fill in latitude and longitude")
+    print(f"next: edit it, then run: python -m build_scripts validate {args.cards}")
+    return 0
 
 
 def build_site(config: Path, site_dir: Path, epoch: str = "0") -> int:
@@ -115,6 +153,12 @@ def parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check every card; exit 1 on any problem")
     validate.add_argument("cards", nargs="?", default="entities", help="folder of cards (default: entities)")
     validate.set_defaults(run=cmd_validate)
+
+    new = commands.add_parser("new", help="write a card skeleton with every field explained")
+    new.add_argument("kind", help="company, organization, public-body, person, location or source")
+    new.add_argument("name", help="the name (or, for a source, a short description)")
+    new.add_argument("--cards", default="entities", help="folder of cards (default: entities)")
+    new.set_defaults(run=cmd_new)
 
     for name, run, text in (("generate", cmd_generate, "validate, then write the Markdown pages"),
                             ("site", cmd_site, "generate, then build the site with MkDocs")):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import mapdata, maps, model, overviews, reference
+from . import mapdata, maps, model, overviews, reference, schema_json
 from .pagekit import BROWSE_DIR, ENTITY_DIR
 from .render import WriteReport, render_pages, write_outputs
 from .validate import Validation, validate_dir
@@ -40,5 +40,6 @@ def generate(cards_dir: Path, docs_dir: Path) -> GenerateResult:
     files.update(render_pages(overviews.all_pages(investigation, map_specs) + reference.reference_pages()))
     files.update({spec.path: maps.render_map(spec) for spec in map_specs.values()})
     files.update(maps.vendor_assets())
+    files.update(schema_json.schema_files())  # committed too, for editors' tools
     report = write_outputs(files, docs_dir, GENERATED_DIRS)
     return GenerateResult(validation, investigation, report)

@@ -232,7 +232,7 @@ _SOURCES = Field("sources", ListOf(Ref(("source",)), min_items=1),
                  example="[wsj-2023-customs-records]")
 
 VALUE = Record("value", (
-    Field("amount", Number(minimum=0), "The amount, digits only: 1200000.", required=True),
+    Field("amount", Number(minimum=0, maximum=1e15), "The amount, digits only: 1200000.", required=True),
     Field("currency", Currency(), "ISO 4217 code of the currency: USD, EUR, CNY.", required=True),
     Field("qualifier", Enum(VALUE_QUALIFIERS),
           "Set when the source gives a bound or an estimate: about, more-than, less-than."),
@@ -322,6 +322,9 @@ PARTY_FIELDS = (
     Field("relations", ListOf(RELATION, unique=False), "Typed, sourced links to other cards."),
     Field("sanctions", ListOf(SANCTION, unique=False), "Designations, proposals and decisions not to list."),
     Field("events", ListOf(EVENT, unique=False), "Dated events that are not links to other cards."),
+    Field("distinct_from", ListOf(Ref(PARTY_KINDS)),
+          "Ids of cards with similar names that are known to be different parties; silences the "
+          "near-duplicate warning for them."),
 )
 
 LOCATION_FIELDS = (

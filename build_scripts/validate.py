@@ -18,13 +18,22 @@ import pycountry
 import yaml
 
 from . import schema as s
+from .duplicates import near_duplicates, party_names
 from .loader import CardFile, discover, display_path, load_card
 from .problems import FieldPath, Problem, did_you_mean, format_field, one_of
 
 _URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _NULL_TAG = "tag:yaml.org,2002:null"
+# YAML 1.2 core schema, as editors' tools (yaml-language-server) read plain scalars.
+_YAML12 = (
+    ("null", re.compile(r"^(?:~|null|Null|NULL|)$")),
+    ("bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")),
+    ("int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")),
+    ("float", re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")),
+)
+_WHAT = {"null": "nothing", "bool": "true or false", "int": "a number", "float": "a number"}
 _INVALID = object()
 
 
@@ -42,6 +51,7 @@ class CheckedCard:
 class Validation:
     cards: tuple[CheckedCard, ...]
     problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -69,13 +79,27 @@ def _pos(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def scalar_kind(node: yaml.ScalarNode) -> str:
+    """'null', 'bool', 'int', 'float' or 'str', as YAML 1.2's core schema reads the scalar."""
+    if node.style is not None or node.tag not in ("tag:yaml.org,2002:" + k for k in
+                                                     ("str", "int", "float", "bool", "null", "timestamp")):
+        return "str"  # quoted, or a block scalar
+    for kind, pattern in _YAML12:
+        if pattern.match(node.value):
+            return kind
+    return "str"
+
+
 def _describe(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    if node.tag == _NULL_TAG:
+    kind = scalar_kind(node)
+    if kind == "null":
         return "nothing"
+    if kind != "str":
+        return f"{_WHAT[kind]} ({node.value})"
     return f"'{node.value}'"
 
 
@@ -93,9 +117,12 @@ class _CardChecker:
         return _INVALID
 
     # -- scalars ----------------------------------------------------------------------------
-    def scalar(self, node: yaml.Node, path: FieldPath, what: str) -> str | object:
-        if not isinstance(node, yaml.ScalarNode) or node.tag == _NULL_TAG:
-            return self.error(node, path, f"expected {what}, got {_describe(node)}")
+    def scalar(self, node: yaml.Node, path: FieldPath, what: str, also: tuple[str, ...] = ()) -> str | object:
+        """The text of a string scalar (or of a scalar of a kind in ``also``)."""
+        if not isinstance(node, yaml.ScalarNode) or scalar_kind(node) not in ("str", *also):
+            hint = "; put it in quotes if it is text" if isinstance(node, yaml.ScalarNode) and \
+                scalar_kind(node) in ("bool", "int", "float") else ""
+            return self.error(node, path, f"expected {what}, got {_describe(node)}{hint}")
         return node.value
 
     def check(self, typ: object, node: yaml.Node, path: FieldPath) -> object:
@@ -132,7 +159,7 @@ class _CardChecker:
         return value
 
     def check_Date(self, typ: s.Date, node, path):
-        value = self.scalar(node, path, "a date")
+        value = self.scalar(node, path, "a date", also=("int",))
         if value is _INVALID:
             return value
         match = _DATE_RE.match(value)
@@ -191,25 +218,24 @@ class _CardChecker:
         return value
 
     def check_Number(self, typ: s.Number, node, path):
-        if not isinstance(node, yaml.ScalarNode) or node.tag not in _NUMBER_TAGS:
-            hint = "; write digits only, without separators or units" if isinstance(node, yaml.ScalarNode) else ""
+        kind = scalar_kind(node) if isinstance(node, yaml.ScalarNode) else None
+        if kind not in ("int", "float"):
+            hint = "; write digits only, without separators or units" if kind == "str" else ""
             return self.error(node, path, f"expected a number, got {_describe(node)}{hint}")
-        number = float(node.value.replace("_", ""))
-        if number != number or number in (float("inf"), float("-inf")):
+        if "inf" in node.value.lower() or "nan" in node.value.lower():
             return self.error(node, path, f"expected a finite number, got '{node.value}'")
+        number = float(int(node.value, 0)) if node.value.startswith(("0o", "0x")) else float(node.value)
         if typ.minimum is not None and number < typ.minimum or typ.maximum is not None and number > typ.maximum:
             return self.error(node, path, f"{node.value} is out of range; it must be between "
                               f"{typ.minimum:g} and {typ.maximum:g}" if typ.maximum is not None
                               else f"{node.value} must be at least {typ.minimum:g}")
-        return int(number) if number.is_integer() and node.tag.endswith("int") else number
+        return int(number) if kind == "int" else number
 
     def check_Boolean(self, typ: s.Boolean, node, path):
-        value = self.scalar(node, path, "true or false")
-        if value is _INVALID:
-            return value
-        if value not in ("true", "false"):
-            return self.error(node, path, f"expected true or false, got '{value}'")
-        return value == "true"
+        if not isinstance(node, yaml.ScalarNode) or scalar_kind(node) != "bool":
+            shown = f"'{node.value}'" if isinstance(node, yaml.ScalarNode) else _describe(node)
+            return self.error(node, path, f"expected true or false, got {shown}")
+        return node.value.lower() == "true"
 
     def check_Enum(self, typ: s.Enum, node, path):
         value = self.scalar(node, path, "one of " + one_of(typ.values))
@@ -391,6 +417,7 @@ def validate_dir(cards_dir: Path) -> Validation:
     """Load and check every card under ``cards_dir``: all problems, and the cards that passed."""
     if not cards_dir.is_dir():
         return Validation((), (Problem(display_path(cards_dir), 0, 0, "", "no such folder of cards"),))
+    name_at: dict[str, tuple[int, int]] = {}
     paths, problems = discover(cards_dir)
     checked: list[CheckedCard] = []
     refs: list[_PendingRef] = []
@@ -421,7 +448,9 @@ def validate_dir(cards_dir: Path) -> Validation:
         refs.extend(checker.refs)
         if data is not _INVALID:
             checked.append(CheckedCard(card_id, kind, card.display, data))
+            name_at[card_id] = next((_pos(v) for k, v in card.root.value if k.value == "name"), (1, 1))
     problems.extend(_resolve_refs(refs, kinds_by_id))
     problems.extend(_loops(checked, "location", "parent", "places lie within each other"))
     problems.extend(_loops(checked, "source", "based_on", "sources are based on each other"))
-    return Validation(tuple(checked), tuple(sorted(set(problems))))
+    warnings = near_duplicates(*party_names(checked, name_at))
+    return Validation(tuple(checked), tuple(sorted(set(problems))), tuple(warnings))
