@@ -107,6 +107,18 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    from .synth import synthesize, write_cards
+
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()):
+        print(f"{out} is not empty; choose a new folder", file=sys.stderr)
+        return 1
+    count = write_cards(synthesize(args.entities, args.seed), out)
+    print(f"wrote {count} synthetic cards to {out}")
+    return 0
+
+
 def build_site(config: Path, site_dir: Path, epoch: str = "0") -> int:
     """``mkdocs build --strict`` into a temporary folder, swapped in only on success.
 
@@ -159,6 +171,12 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("name", help="the name (or, for a source, a short description)")
     new.add_argument("--cards", default="entities", help="folder of cards (default: entities)")
     new.set_defaults(run=cmd_new)
+
+    synth = commands.add_parser("synth", help="write a synthetic investigation, for benchmarks")
+    synth.add_argument("--entities", type=int, default=1000, help="number of cards (default: 1000)")
+    synth.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
+    synth.add_argument("out", help="an empty or new folder")
+    synth.set_defaults(run=cmd_synth)
 
     for name, run, text in (("generate", cmd_generate, "validate, then write the Markdown pages"),
                             ("site", cmd_site, "generate, then build the site with MkDocs")):

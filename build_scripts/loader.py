@@ -45,8 +45,8 @@ class _CardSyntaxError(Exception):
         self.message = message
 
 
-class _CardComposer(yaml.SafeLoader):
-    """The safe loader, composing nodes only, refusing anchors and aliases."""
+class _RefusesAnchors:
+    """Composes nodes only (never objects), refusing anchors and aliases."""
 
     def compose_node(self, parent, index):  # type: ignore[override]
         event = self.peek_event()
@@ -60,7 +60,25 @@ class _CardComposer(yaml.SafeLoader):
                 event.start_mark,
                 f"YAML anchor '&{event.anchor}' is not allowed in cards; write the value out in full",
             )
-        return super().compose_node(parent, index)
+        return super().compose_node(parent, index)  # type: ignore[misc]
+
+
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml._yaml import CParser
+
+    class _CardComposer(_RefusesAnchors, yaml.composer.Composer, yaml.resolver.Resolver, CParser):
+        """libyaml's C parser for speed, with the Python composer (and its checks) on top."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+        def get_single_node(self):  # the Python composer's, not libyaml's
+            return yaml.composer.Composer.get_single_node(self)
+else:  # pragma: no cover - PyYAML built without libyaml
+    class _CardComposer(_RefusesAnchors, yaml.SafeLoader):  # type: ignore[no-redef]
+        pass
 
 
 def display_path(path: Path) -> str:

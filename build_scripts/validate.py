@@ -81,7 +81,7 @@ def _pos(node: yaml.Node) -> tuple[int, int]:
 
 def scalar_kind(node: yaml.ScalarNode) -> str:
     """'null', 'bool', 'int', 'float' or 'str', as YAML 1.2's core schema reads the scalar."""
-    if node.style is not None or node.tag not in ("tag:yaml.org,2002:" + k for k in
+    if node.style not in (None, "") or node.tag not in ("tag:yaml.org,2002:" + k for k in
                                                      ("str", "int", "float", "bool", "null", "timestamp")):
         return "str"  # quoted, or a block scalar
     for kind, pattern in _YAML12:

@@ -34,7 +34,7 @@ def test_validate_reports_each_problem_and_exits_1(tmp_path):
     assert done.stderr.splitlines() == [
         "entities/companies/bad-date.yaml:6:11: relations[0].date: invalid date '2023-13' "
         "(month must be in 1..12); write YYYY, YYYY-MM or YYYY-MM-DD",
-        "entities/companies/broken.yaml:3:1: YAML syntax error: expected ',' or ']', but got '<stream end>'",
+        "entities/companies/broken.yaml:3:1: YAML syntax error: did not find expected ',' or ']'",
         "entities/companies/dangling.yaml:4:13: relations[0].target: unknown entity 'terra-tek' "
         "(did you mean 'terra-tech'?)",
         "entities/companies/typo.yaml:2:1: contry: unknown field 'contry' (did you mean 'country'?)",

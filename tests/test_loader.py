@@ -28,7 +28,7 @@ def test_valid_card_keeps_positions(cards):
 
 def test_syntax_error_names_line_and_column(cards):
     assert problems_of(cards, "companies/x.yaml", "name: x\n  bad: [\n") == [
-        "cards/companies/x.yaml:2:6: YAML syntax error: mapping values are not allowed here"]
+        "cards/companies/x.yaml:2:6: YAML syntax error: mapping values are not allowed in this context"]
 
 
 def test_tabs_in_indentation(cards):

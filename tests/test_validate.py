@@ -56,7 +56,7 @@ def test_all_problems_collected_across_files_in_order(cards):
         """)
     company(cards, "broken", "name: [\n")
     assert messages(cards) == [
-        "cards/companies/broken.yaml:2:1: YAML syntax error: expected the node content, but found '<stream end>'",
+        "cards/companies/broken.yaml:2:1: YAML syntax error: did not find expected node content",
         "cards/companies/x.yaml:2:1: contry: unknown field 'contry' (did you mean 'country'?)",
         "cards/companies/x.yaml:5:13: relations[0].target: unknown entity 'terra-tek' (did you mean 'terra-tech'?)",
         "cards/companies/x.yaml:7:11: relations[0].date: invalid date '2023-02-30' (day is out of range for month); "
