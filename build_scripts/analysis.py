@@ -82,7 +82,11 @@ def _moves(inv: Investigation) -> dict[str, list[Relation]]:
     return out
 
 
-def supply_paths(inv: Investigation, max_hops: int = 8) -> tuple[Path, ...]:
+MAX_HOPS = 4  # relations in one chain; longer chains are cut here
+MAX_PATHS_PER_START = 50  # bounds the search on dense graphs
+
+
+def supply_paths(inv: Investigation, max_hops: int = MAX_HOPS) -> tuple[Path, ...]:
     """Chains of goods or data, three nodes or more, that end at a military end.
 
     A chain starts at a party that receives nothing and follows relations that
@@ -94,7 +98,12 @@ def supply_paths(inv: Investigation, max_hops: int = 8) -> tuple[Path, ...]:
     receivers = {r.target for rs in moves.values() for r in rs}
     paths: list[Path] = []
 
+    found_here = 0
+
     def walk(parties: list[str], keys: list[str]) -> None:
+        nonlocal found_here
+        if found_here >= MAX_PATHS_PER_START:
+            return
         here = inv.entities[parties[-1]]
         if keys:
             last = inv.claims[keys[-1]]
@@ -104,17 +113,19 @@ def supply_paths(inv: Investigation, max_hops: int = 8) -> tuple[Path, ...]:
                 ends = [Path(tuple(parties), tuple(keys), end_use=last.end_use)]
             if not ends and here.military_end_user:
                 ends = [Path(tuple(parties), tuple(keys))]
-            paths.extend(p for p in ends if len(p.nodes) + (1 if p.end_use else 0) >= 3)
+            ends = [p for p in ends if len(p.nodes) + (1 if p.end_use else 0) >= 3]
+            paths.extend(ends)
+            found_here += len(ends)
         if len(keys) < max_hops:
             for relation in moves.get(here.id, ()):
                 if relation.target not in parties:
                     walk(parties + list(relation.via) + [relation.target], keys + [relation.key])
 
     for start in sorted(set(moves) - receivers):
+        found_here = 0
         walk([start], [])
-    longer = [p.relations for p in paths]
-    return tuple(p for p in paths
-                 if not any(len(k) > len(p.relations) and k[:len(p.relations)] == p.relations for k in longer))
+    prefixes = {p.relations[:n] for p in paths for n in range(1, len(p.relations))}
+    return tuple(p for p in paths if p.relations not in prefixes)
 
 
 def paths_through(paths: Iterable[Path]) -> dict[str, tuple[Path, ...]]:

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from .problems import Problem
@@ -49,7 +50,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from .pipeline import generate  # imports Folium and friends: only when pages are made
 
-    result = generate(Path(args.cards), Path(args.docs))
+    started = time.perf_counter()
+
+    def progress(phase: str, what: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f}s] {phase}: {what}", file=sys.stderr, flush=True)
+
+    result = generate(Path(args.cards), Path(args.docs), progress if args.progress else None)
     _print_warnings(result.validation.warnings)
     if not result.ok:
         _print_problems(result.validation.problems)
@@ -183,6 +189,8 @@ def parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=text)
         command.add_argument("--cards", default="entities", help="folder of cards (default: entities)")
         command.add_argument("--docs", default="docs", help="MkDocs docs folder (default: docs)")
+        command.add_argument("--progress", action=argparse.BooleanOptionalAction, default=True,
+                             help="report each phase with counts on standard error (default: on)")
         if name == "site":
             command.add_argument("--config", default="mkdocs.yml", help="MkDocs config (default: mkdocs.yml)")
             command.add_argument("--site", default="site", help="output folder (default: site)")

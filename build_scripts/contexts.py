@@ -19,6 +19,9 @@ from .model import Entity, Investigation, PartialDate
 from .pagekit import (BROWSE_DIR, ENTITY_DIR, Page, cite, claim_row, claim_summary, country_name, footnotes,
                       front_matter, link, map_view, sanction_row)
 
+MAX_PATHS_ON_PAGE = 10  # the rest are on the supply-chains page
+
+
 def _relation_groups(inv: Investigation, entity: Entity) -> tuple[tuple[str, tuple[ClaimRow, ...]], ...]:
     """Outgoing, incoming and intermediary relations, grouped by the vocabulary's groups."""
     related = list(entity.relations) + list(inv.incoming.get(entity.id, ())) + \
@@ -55,7 +58,8 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
     groups = _relation_groups(inv, entity)
     events = rows.event_rows(entity.events)
     timeline = tuple(rows.timeline_row(inv, e) for e in derived.timeline_of.get(entity.id, ()))
-    paths = tuple(rows.path_row(inv, p, here=entity.id) for p in derived.paths_through.get(entity.id, ()))
+    through = derived.paths_through.get(entity.id, ())
+    paths = tuple(rows.path_row(inv, p, here=entity.id) for p in through[:MAX_PATHS_ON_PAGE])
     graph = rows.neighbourhood_graph(inv, derived, entity.id)
     sanctions = tuple(sanction_row(inv, x) for x in entity.sanctions)
     decided = tuple(sanction_row(inv, x, subject_view=False) for x in inv.sanctions_by.get(entity.id, ()))
@@ -80,7 +84,8 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
         "events": events,
         "timeline": timeline,
         "paths": paths,
-        "network": network.svg(graph, max_height=380) if graph else None,
+        "more_paths": max(0, len(through) - MAX_PATHS_ON_PAGE),
+        "network": network.svg(graph) if graph else None,
         "groups": groups,
         "answered": tuple(dict.fromkeys(answered)),
         "places": tuple(link(inv, p) for p in entity.locations),

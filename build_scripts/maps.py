@@ -4,23 +4,26 @@
   pinned xstatic packages); jQuery, Bootstrap and Font Awesome, which Folium
   pulls from CDNs by default, are not used at all. The tile server is the only
   third-party host, set in ``settings.TILES``.
-- Safe: card text reaches the map only HTML-escaped and JSON-encoded; we bind
-  tooltips and popups ourselves instead of Folium's, which splice raw text
-  into JavaScript template literals.
+- Safe: card text reaches the map only HTML-escaped, inside an inert JSON
+  block; we bind tooltips and popups ourselves instead of Folium's, which
+  splice raw text into JavaScript template literals.
 - Deterministic: branca's random element ids are replaced by a counter while
-  a map is built, so identical input gives byte-identical files.
+  the page is built, so identical input gives byte-identical files.
+- Fast: Folium renders the page once per kind of map (about 20 ms); each map
+  is that page with its own data, so 10,000 maps cost a JSON dump each.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
+import json
 import math
 from pathlib import Path
 from typing import Iterator
 
 import folium
-import folium.plugins
 from branca.element import Element, MacroElement
 from jinja2 import Template
 from markupsafe import escape
@@ -66,37 +69,53 @@ def deterministic_ids() -> Iterator[None]:
         Element._generate_id = original  # type: ignore[method-assign]
 
 
-class SafeTooltip(MacroElement):
-    """``bindTooltip`` with JSON-encoded, pre-escaped HTML."""
+class DataLayers(MacroElement):
+    """Draws the places and flows of the map's JSON data block with Leaflet.
+
+    The data is inert JSON in a ``<script type="application/json">`` element;
+    every text in it is HTML-escaped in Python, and Leaflet receives it as a
+    string, so no card text is ever parsed as script.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.bindTooltip({{ this.html|tojson }}, {sticky: true});
+        (function () {
+          var map = {{ this._parent.get_name() }};
+          var data = JSON.parse(document.getElementById("map-data").textContent);
+          var places = data.cluster ? L.markerClusterGroup({maxClusterRadius: 40}) : L.featureGroup();
+          data.places.forEach(function (p) {
+            var marker = L.circleMarker([p.lat, p.lon], p.style);
+            marker.bindTooltip(p.tooltip, {sticky: true});
+            marker.bindPopup(p.popup, {maxWidth: 320});
+            places.addLayer(marker);
+          });
+          places.addTo(map);
+          var flows = L.featureGroup();
+          data.flows.forEach(function (f) {
+            var line = L.polyline(f.points, f.style);
+            line.bindTooltip(f.tooltip, {sticky: true});
+            line.bindPopup(f.popup, {maxWidth: 320});
+            flows.addLayer(line);
+            f.arrows.forEach(function (a) { flows.addLayer(L.polyline(a, f.arrow)); });
+          });
+          if (data.flows.length) { flows.addTo(map); }
+          if (data.cluster) {
+            L.control.layers(null, {"Places": places, "Flows of goods and data": flows}, {collapsed: false}).addTo(map);
+          }
+          if (data.legend) { document.getElementById("map-legend").innerHTML = data.legend; }
+          if (data.bounds) { map.fitBounds(data.bounds, {padding: [30, 30]}); }
+          else { map.setView(data.center, data.zoom); }
+        })();
         {% endmacro %}
     """)
 
-    def __init__(self, html: str) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._name = "SafeTooltip"
-        self.html = html
-
-
-class SafePopup(MacroElement):
-    """``bindPopup`` with JSON-encoded, pre-escaped HTML; no jQuery."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.bindPopup({{ this.html|tojson }}, {maxWidth: 320});
-        {% endmacro %}
-    """)
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self._name = "SafePopup"
-        self.html = html
+        self._name = "DataLayers"
 
 
 def _local_assets(element: object, root: str, js: list[tuple[str, str]], css: list[tuple[str, str]]) -> None:
+    """Point Folium's default scripts and styles at the site's own copies (and drop the rest)."""
     element.default_js = [(name, root + path) for name, path in js]  # type: ignore[attr-defined]
     element.default_css = [(name, root + path) for name, path in css]  # type: ignore[attr-defined]
 
@@ -138,29 +157,30 @@ def _arrowhead(start: tuple[float, float], end: tuple[float, float]) -> list[tup
     return [point(size, size * 0.6), tip, point(size, -size * 0.6)]
 
 
-def _flow_lines(flow: MapFlow, root: str, layer: object) -> None:
+def _flow_data(flow: MapFlow, root: str) -> dict:
     colour = FLOW_COLOURS.get(flow.type, "#37474f")
     status = s.CLAIM_STATUSES[flow.status].label
     label = f"{flow.subject_name} {s.RELATION_TYPES[flow.type].label} {flow.target_name}"
     detail = f" ({flow.goods})" if flow.goods else ""
-    tooltip = text_for_js_html(f"{label}{detail}. Status: {status}.")
-    popup = (f'<a href="{_entity_href(root, flow.subject)}" target="_top">{text_for_js_html(flow.subject_name)}</a> '
-             f"{text_for_js_html(s.RELATION_TYPES[flow.type].label)} "
-             f'<a href="{_entity_href(root, flow.target)}" target="_top">{text_for_js_html(flow.target_name)}</a>'
-             f"{text_for_js_html(detail)}<br><small>Status: {text_for_js_html(status)}</small>")
-    options = {"color": colour, "weight": STATUS_WEIGHTS[flow.status], "opacity": 0.85}
+    style = {"color": colour, "weight": STATUS_WEIGHTS[flow.status], "opacity": 0.85}
     if STATUS_DASHES[flow.status]:
-        options["dash_array"] = STATUS_DASHES[flow.status]
-    line = folium.PolyLine(locations=[list(p) for p in flow.points], **options)
-    line.add_child(SafeTooltip(tooltip))
-    line.add_child(SafePopup(popup))
-    line.add_to(layer)
-    for start, end in zip(flow.points, flow.points[1:]):
-        folium.PolyLine(locations=[list(p) for p in _arrowhead(start, end)], color=colour,
-                        weight=STATUS_WEIGHTS[flow.status], opacity=0.85).add_to(layer)
+        style["dashArray"] = STATUS_DASHES[flow.status]
+    return {
+        "points": [list(p) for p in flow.points],
+        "style": style,
+        "arrow": {"color": colour, "weight": STATUS_WEIGHTS[flow.status], "opacity": 0.85},
+        "arrows": [_arrowhead(a, b) for a, b in zip(flow.points, flow.points[1:])],
+        "tooltip": text_for_js_html(f"{label}{detail}. Status: {status}."),
+        "popup": (f'<a href="{_entity_href(root, flow.subject)}" target="_top">{text_for_js_html(flow.subject_name)}'
+                  f"</a> {text_for_js_html(s.RELATION_TYPES[flow.type].label)} "
+                  f'<a href="{_entity_href(root, flow.target)}" target="_top">{text_for_js_html(flow.target_name)}'
+                  f"</a>{text_for_js_html(detail)}<br><small>Status: {text_for_js_html(status)}</small>"),
+    }
 
 
 def _legend(spec: MapSpec) -> str:
+    if not spec.flows:
+        return ""
     rows = []
     for kind in sorted({f.type for f in spec.flows}):
         rows.append(f'<div><span style="display:inline-block;width:22px;border-top:3px solid '
@@ -172,66 +192,73 @@ def _legend(spec: MapSpec) -> str:
                     f'vertical-align:middle"></span> {text_for_js_html(s.CLAIM_STATUSES[status].label)}</div>')
     rows.append('<div><span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
                 'border:2px dashed #1565c0"></span> country-level place</div>')
-    return ('<div class="map-legend" style="position:absolute;top:10px;right:10px;z-index:1000;'
-            'background:rgba(255,255,255,.92);padding:6px 8px;font:12px/1.5 sans-serif;border-radius:4px;'
-            'box-shadow:0 1px 4px rgba(0,0,0,.3)">' + "".join(rows) + "</div>")
+    return "".join(rows)
 
 
-def build_map(spec: MapSpec) -> folium.Map:
-    depth = spec.path.count("/")
+def map_data(spec: MapSpec) -> dict:
+    """Everything one map shows, as JSON-ready data with all text escaped."""
+    root = "../" * spec.path.count("/")
+    places = []
+    for place in spec.places:
+        country = place.precision == "country"
+        style = {"radius": 9 if place.focus else 7, "color": "#d84315" if place.focus else "#1565c0",
+                 "weight": 2, "fill": True, "fillOpacity": 0.15 if country else 0.7}
+        if country:
+            style["dashArray"] = "4 3"
+        places.append({"lat": place.latitude, "lon": place.longitude, "style": style,
+                       "tooltip": _place_tooltip(place), "popup": _place_popup(place, root)})
+    points = [(p.latitude, p.longitude) for p in spec.places]
+    data: dict = {"cluster": spec.overview, "places": places, "flows": [_flow_data(f, root) for f in spec.flows],
+                  "legend": _legend(spec), "bounds": None, "center": [20.0, 0.0], "zoom": 2}
+    if len(set(points)) > 1:
+        data["bounds"] = [[min(p[0] for p in points), min(p[1] for p in points)],
+                          [max(p[0] for p in points), max(p[1] for p in points)]]
+    elif points:
+        data["center"] = list(points[0])
+        data["zoom"] = ZOOM_BY_PRECISION.get(spec.places[0].precision, 9)
+    return data
+
+
+_TITLE = "@@MAP-TITLE@@"
+_DATA = "@@MAP-DATA@@"
+
+
+@functools.lru_cache(maxsize=None)
+def shell(depth: int, overview: bool) -> str:
+    """The Folium page for maps at this folder depth, rendered once and reused for every map."""
     root = "../" * depth
     with deterministic_ids():
-        fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False)
-        _local_assets(fmap, root, [("leaflet", f"{VENDOR_DIR}/leaflet/leaflet.js")],
-                      [("leaflet_css", f"{VENDOR_DIR}/leaflet/leaflet.css")])
+        fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, location=[20, 0], zoom_start=2)
+        js, css = [("leaflet", f"{VENDOR_DIR}/leaflet/leaflet.js")], [("leaflet_css", f"{VENDOR_DIR}/leaflet/leaflet.css")]
+        if overview:  # marker clustering, after Leaflet itself
+            cluster = f"{VENDOR_DIR}/leaflet.markercluster/"
+            js.append(("markercluster_js", cluster + "leaflet.markercluster.js"))
+            css += [("markercluster_css", cluster + "MarkerCluster.css"),
+                    ("markercluster_default_css", cluster + "MarkerCluster.Default.css")]
+        _local_assets(fmap, root, js, css)
         folium.TileLayer(tiles=TILES.url, attr=TILES.attribution, name="Map", max_zoom=TILES.max_zoom,
                          referrer_policy=TILES.referrer_policy, control=False).add_to(fmap)
-        fmap.get_root().title = str(escape(spec.title))
-        if spec.overview:
-            places_layer = folium.plugins.MarkerCluster(name="Places", max_cluster_radius=40)
-            _local_assets(places_layer, root,
-                          [("markerclusterjs", f"{VENDOR_DIR}/leaflet.markercluster/leaflet.markercluster.js")],
-                          [("markerclustercss", f"{VENDOR_DIR}/leaflet.markercluster/MarkerCluster.css"),
-                           ("markerclusterdefaultcss",
-                            f"{VENDOR_DIR}/leaflet.markercluster/MarkerCluster.Default.css")])
-        else:
-            places_layer = folium.FeatureGroup(name="Places")
-        places_layer.add_to(fmap)
-        for place in spec.places:
-            country = place.precision == "country"
-            marker = folium.CircleMarker(
-                location=[place.latitude, place.longitude], radius=9 if place.focus else 7,
-                color="#d84315" if place.focus else "#1565c0", weight=2, fill=True,
-                fill_opacity=0.15 if country else 0.7, dash_array="4 3" if country else None)
-            marker.add_child(SafeTooltip(_place_tooltip(place)))
-            marker.add_child(SafePopup(_place_popup(place, root)))
-            marker.add_to(places_layer)
-        if spec.flows:
-            flows_layer = folium.FeatureGroup(name="Flows of goods and data")
-            for flow in spec.flows:
-                _flow_lines(flow, root, flows_layer)
-            flows_layer.add_to(fmap)
-            fmap.get_root().html.add_child(Element(_legend(spec)))
-        if spec.overview:
-            folium.LayerControl(collapsed=False).add_to(fmap)
-        points = [(p.latitude, p.longitude) for p in spec.places]
-        if not points:  # an investigation with no places yet: the world
-            fmap.location = [20.0, 0.0]
-            fmap.options["zoom"] = 2
-        elif len(set(points)) == 1:
-            fmap.location = list(points[0])
-            fmap.options["zoom"] = ZOOM_BY_PRECISION.get(spec.places[0].precision, 9)
-        else:
-            fmap.fit_bounds([[min(p[0] for p in points), min(p[1] for p in points)],
-                             [max(p[0] for p in points), max(p[1] for p in points)]], padding=(30, 30))
-        return fmap
+        figure = fmap.get_root()
+        figure.title = _TITLE
+        figure.html.add_child(Element(
+            '<div id="map-legend" style="position:absolute;top:10px;right:10px;z-index:1000;'
+            'background:rgba(255,255,255,.92);padding:0 8px;font:12px/1.5 sans-serif;border-radius:4px;'
+            'box-shadow:0 1px 4px rgba(0,0,0,.3)"></div>'
+            f'<script type="application/json" id="map-data">{_DATA}</script>'))
+        DataLayers().add_to(fmap)
+        html = figure.render()
+    return "\n".join(line.rstrip() for line in html.splitlines()) + "\n"
+
+
+def _json_for_html(data: dict) -> str:
+    """JSON that cannot end its <script> element or open another."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def render_map(spec: MapSpec) -> str:
-    fmap = build_map(spec)
-    with deterministic_ids():
-        html = fmap.get_root().render()
-    return "\n".join(line.rstrip() for line in html.splitlines()) + "\n"
+    page = shell(spec.path.count("/"), spec.overview)
+    return page.replace(_TITLE, str(escape(spec.title)), 1).replace(_DATA, _json_for_html(map_data(spec)), 1)
 
 
 def vendor_assets() -> dict[str, bytes]:

@@ -69,40 +69,62 @@ def _components(graph: Graph) -> list[list[str]]:
 
 
 def _force_layout(nodes: list[str], links: list[tuple[str, str]], iterations: int = 200) -> dict[str, list[float]]:
-    """Fruchterman-Reingold in a unit square, from a deterministic circle."""
+    """Fruchterman-Reingold in a unit square, from a deterministic circle (vectorised)."""
+    import numpy as np
+
     count = len(nodes)
     if count == 1:
         return {nodes[0]: [0.0, 0.0]}
-    pos = {n: [math.cos(2 * math.pi * i / count), math.sin(2 * math.pi * i / count)] for i, n in enumerate(nodes)}
-    k = 1.0 / math.sqrt(count)
+    angle = 2 * np.pi * np.arange(count) / count
+    pos = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    index = {n: i for i, n in enumerate(nodes)}
+    pairs = np.array([(index[a], index[b]) for a, b in links], dtype=int).reshape(-1, 2)
+    k = 1.0 / np.sqrt(count)
     temperature = 0.1
     for _ in range(iterations):
-        move = {n: [0.0, 0.0] for n in nodes}
-        for i, a in enumerate(nodes):
-            for b in nodes[i + 1:]:
-                dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
-                dist2 = dx * dx + dy * dy or 1e-6
-                move[a][0] += dx * k * k / dist2
-                move[a][1] += dy * k * k / dist2
-                move[b][0] -= dx * k * k / dist2
-                move[b][1] -= dy * k * k / dist2
-        for a, b in links:
-            dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
-            dist = math.hypot(dx, dy) or 1e-3
-            move[a][0] -= dx * dist / k
-            move[a][1] -= dy * dist / k
-            move[b][0] += dx * dist / k
-            move[b][1] += dy * dist / k
-        for n in nodes:
-            length = math.hypot(*move[n]) or 1e-9
-            step = min(length, temperature)
-            pos[n][0] += move[n][0] / length * step
-            pos[n][1] += move[n][1] / length * step
+        delta = pos[:, None, :] - pos[None, :, :]
+        dist2 = np.maximum((delta ** 2).sum(axis=2), 1e-6)
+        np.fill_diagonal(dist2, np.inf)
+        move = (delta * (k * k / dist2)[:, :, None]).sum(axis=1)
+        if len(pairs):
+            d = pos[pairs[:, 0]] - pos[pairs[:, 1]]
+            pull = d * (np.sqrt((d ** 2).sum(axis=1)) / k)[:, None]
+            np.add.at(move, pairs[:, 0], -pull)
+            np.add.at(move, pairs[:, 1], pull)
+        length = np.maximum(np.sqrt((move ** 2).sum(axis=1)), 1e-9)
+        pos += move / length[:, None] * np.minimum(length, temperature)[:, None]
         temperature = max(0.001, temperature * 0.97)
+    return {n: [float(pos[i, 0]), float(pos[i, 1])] for i, n in enumerate(nodes)}
+
+
+def radial_layout(graph: Graph, width: float, height: float) -> dict[str, tuple[float, float]]:
+    """The focus in the middle, its neighbours on a ring, theirs on an outer ring, in O(n)."""
+    focus = next((n.id for n in graph.nodes if n.focus), sorted(n.id for n in graph.nodes)[0])
+    neighbours: dict[str, set[str]] = {n.id: set() for n in graph.nodes}
+    for edge in graph.edges:
+        neighbours[edge.source].add(edge.target)
+        neighbours[edge.target].add(edge.source)
+    labels = {n.id: n.label.casefold() for n in graph.nodes}
+    ring1 = sorted(neighbours[focus] - {focus}, key=lambda n: (labels[n], n))
+    parent = {}
+    for i, node in enumerate(ring1):
+        for other in sorted(neighbours[node]):
+            if other != focus and other not in ring1:
+                parent.setdefault(other, i)
+    ring2 = sorted((n for n in neighbours if n != focus and n not in ring1),
+                   key=lambda n: (parent.get(n, len(ring1)), labels[n], n))
+    cx, cy = width / 2, height / 2
+    pos = {focus: (cx, cy)}
+    rings = [(ring1, 0.5), (ring2, 1.0)] if ring2 else [(ring1, 1.0)]
+    for ring, scale in rings:
+        for i, node in enumerate(ring):
+            angle = -math.pi / 2 + 2 * math.pi * (i + (0.5 if scale == 1.0 and ring2 else 0)) / len(ring)
+            pos[node] = (round(cx + math.cos(angle) * (cx - 100) * scale, 1),
+                         round(cy + math.sin(angle) * (cy - 28) * scale, 1))
     return pos
 
 
-def layout(graph: Graph, width: float, max_height: float = 1400) -> tuple[dict[str, tuple[float, float]], float]:
+def force_layout(graph: Graph, width: float, max_height: float = 1400) -> tuple[dict[str, tuple[float, float]], float]:
     """Positions in a canvas ``width`` wide, and the height the layout needs.
 
     Each connected component is laid out on its own, in a box whose side grows
@@ -138,9 +160,16 @@ def layout(graph: Graph, width: float, max_height: float = 1400) -> tuple[dict[s
              for n, p in placed.items()}, height)
 
 
-def svg(graph: Graph, width: int = 760, max_height: int = 1400) -> Markup:
-    """The graph as an accessible inline SVG, one line per element, no blank lines."""
-    pos, height = layout(graph, width, max_height)
+def svg(graph: Graph, width: int = 760, max_height: int = 1400, layout: str = "radial") -> Markup:
+    """The graph as an accessible inline SVG, one line per element, no blank lines.
+
+    ``radial`` suits the neighbourhood of one focus node; ``force`` a whole network.
+    """
+    if layout == "radial":
+        height = min(max_height, 380)
+        pos = radial_layout(graph, width, height)
+    else:
+        pos, height = force_layout(graph, width, max_height)
     out = [f'<svg class="network" viewBox="0 0 {width} {height}" role="img" '
            f'aria-label="{escape(graph.title)}" font-size="11" font-family="sans-serif" '
            f'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">',

@@ -96,18 +96,28 @@ def timeline_page(inv: Investigation, derived: analysis.Derived) -> Page:
     return Page(f"{BROWSE_DIR}/timeline.md", "timeline.md.j2", context)
 
 
+MAX_NETWORK_NODES = 150
+
+
 def network_page(inv: Investigation, derived: analysis.Derived) -> Page:
-    nodes = {n for r in (r for e in inv.entities.values() for r in e.relations) for n in (r.subject, r.target, *r.via)}
-    edges = tuple(r for e in inv.entities.values() for r in e.relations)
-    graph = rows.graph(inv, nodes, edges, "Network of the investigation", f"../../{ENTITY_DIR}/")
-    context = {"meta": front_matter("Network"), "svg": network.svg(graph) if nodes else None,
-               "count": len(nodes), "links": len(edges)}
+    """The whole network, or its best-connected parties when it is too large to read."""
+    degree = {n: len(rs) for n, rs in derived.touching.items()}
+    shown = set(sorted(degree, key=lambda n: (-degree[n], n))[:MAX_NETWORK_NODES])
+    edges = tuple(r for e in inv.entities.values() for r in e.relations if r.subject in shown and r.target in shown)
+    graph = rows.graph(inv, shown, edges, "Network of the investigation", f"../../{ENTITY_DIR}/")
+    context = {"meta": front_matter("Network"), "svg": network.svg(graph, layout="force") if shown else None,
+               "count": len(degree), "shown": len(shown), "links": len(edges)}
     return Page(f"{BROWSE_DIR}/network.md", "network.md.j2", context)
 
 
+MAX_PATHS_LISTED = 500
+
+
 def paths_page(inv: Investigation, derived: analysis.Derived) -> Page:
-    items = tuple(rows.path_row(inv, p, PREFIX) for p in derived.paths)
-    context = {"meta": front_matter("Supply chains"), "paths": items,
+    """Every chain, longest first; capped so that the page stays readable at scale."""
+    ranked = sorted(derived.paths, key=lambda p: (-len(p.nodes), p.relations))
+    items = tuple(rows.path_row(inv, p, PREFIX) for p in ranked[:MAX_PATHS_LISTED])
+    context = {"meta": front_matter("Supply chains"), "paths": items, "total": len(ranked),
                "footnotes": footnotes(inv, [src for row in items for src in row.sources], prefix=PREFIX)}
     return Page(f"{BROWSE_DIR}/supply-chains.md", "paths.md.j2", context)
 

@@ -6,8 +6,10 @@ decide what to do with the results.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from . import mapdata, maps, model, overviews, reference, schema_json
 from .pagekit import BROWSE_DIR, ENTITY_DIR
@@ -23,23 +25,48 @@ class GenerateResult:
     validation: Validation
     investigation: model.Investigation | None
     report: WriteReport | None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase, in order
 
     @property
     def ok(self) -> bool:
         return self.validation.ok
 
 
-def generate(cards_dir: Path, docs_dir: Path) -> GenerateResult:
-    """Validate every card; if all pass, write the generated pages under ``docs_dir``."""
+Progress = Callable[[str, str], None]  # (phase, what was done)
+
+
+def generate(cards_dir: Path, docs_dir: Path, progress: Progress | None = None) -> GenerateResult:
+    """Validate every card; if all pass, write the generated pages under ``docs_dir``.
+
+    ``progress`` is told when each phase ends, with counts, so long builds never sit silent.
+    """
+    report_progress = progress or (lambda phase, what: None)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def phase(name: str, what: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = now - clock
+        clock = now
+        report_progress(name, what)
+
     validation = validate_dir(cards_dir)
+    timings["load"] = validation.load_seconds
+    timings["validate"] = time.perf_counter() - clock - validation.load_seconds
+    clock = time.perf_counter()
     if not validation.ok:
-        return GenerateResult(validation, None, None)
+        return GenerateResult(validation, None, None, timings)
+    report_progress("validate", f"{len(validation.cards)} cards valid")
     investigation = model.build(validation.cards)
+    phase("model", f"{len(investigation.entities)} entities, {len(investigation.claims)} claims")
     map_specs = mapdata.all_maps(investigation)
-    files: dict[str, str | bytes] = {}
-    files.update(render_pages(overviews.all_pages(investigation, map_specs) + reference.reference_pages()))
-    files.update({spec.path: maps.render_map(spec) for spec in map_specs.values()})
-    files.update(maps.vendor_assets())
-    files.update(schema_json.schema_files())  # committed too, for editors' tools
+    pages = render_pages(overviews.all_pages(investigation, map_specs) + reference.reference_pages())
+    phase("render", f"{len(pages)} pages")
+    map_files = {spec.path: maps.render_map(spec) for spec in map_specs.values()}
+    phase("maps", f"{len(map_files)} maps")
+    files: dict[str, str | bytes] = {**pages, **map_files, **maps.vendor_assets(), **schema_json.schema_files()}
     report = write_outputs(files, docs_dir, GENERATED_DIRS)
-    return GenerateResult(validation, investigation, report)
+    phase("write", f"{len(report.written)} files written, {report.unchanged} unchanged, "
+                   f"{len(report.removed)} removed")
+    return GenerateResult(validation, investigation, report, timings)

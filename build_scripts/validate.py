@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,7 @@ class Validation:
     cards: tuple[CheckedCard, ...]
     problems: tuple[Problem, ...]
     warnings: tuple[Problem, ...] = ()
+    load_seconds: float = 0.0  # reading and parsing files, within the whole validation
 
     @property
     def ok(self) -> bool:
@@ -423,9 +425,12 @@ def validate_dir(cards_dir: Path) -> Validation:
     refs: list[_PendingRef] = []
     first_seen: dict[str, str] = {}
     kinds_by_id: dict[str, str] = {}
+    load_seconds = 0.0
     for path in paths:
         folder = path.parent.relative_to(cards_dir).as_posix()
+        started = time.perf_counter()
         card, load_problems = load_card(path, "" if folder == "." else folder)
+        load_seconds += time.perf_counter() - started
         problems.extend(load_problems)
         if card is None:
             continue
@@ -453,4 +458,4 @@ def validate_dir(cards_dir: Path) -> Validation:
     problems.extend(_loops(checked, "location", "parent", "places lie within each other"))
     problems.extend(_loops(checked, "source", "based_on", "sources are based on each other"))
     warnings = near_duplicates(*party_names(checked, name_at))
-    return Validation(tuple(checked), tuple(sorted(set(problems))), tuple(warnings))
+    return Validation(tuple(checked), tuple(sorted(set(problems))), tuple(warnings), load_seconds)
