@@ -19,7 +19,8 @@ from .model import Entity, Investigation, PartialDate
 from .pagekit import (BROWSE_DIR, ENTITY_DIR, Page, cite, claim_row, claim_summary, country_name, footnotes,
                       front_matter, link, map_view, sanction_row)
 
-MAX_PATHS_ON_PAGE = 10  # the rest are on the supply-chains page
+MAX_PATHS_ON_PAGE = 5  # the rest are on the supply-chains page
+MAX_TIMELINE_ON_PAGE = 25  # the rest are on the timeline page
 
 
 def _relation_groups(inv: Investigation, entity: Entity) -> tuple[tuple[str, tuple[ClaimRow, ...]], ...]:
@@ -57,7 +58,8 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
     kind = s.KINDS[entity.kind]
     groups = _relation_groups(inv, entity)
     events = rows.event_rows(entity.events)
-    timeline = tuple(rows.timeline_row(inv, e) for e in derived.timeline_of.get(entity.id, ()))
+    dated = derived.timeline_of.get(entity.id, ())
+    timeline = tuple(rows.timeline_row(inv, e) for e in dated[:MAX_TIMELINE_ON_PAGE])
     through = derived.paths_through.get(entity.id, ())
     paths = tuple(rows.path_row(inv, p, here=entity.id) for p in through[:MAX_PATHS_ON_PAGE])
     graph = rows.neighbourhood_graph(inv, derived, entity.id)
@@ -83,6 +85,7 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
         "decided": decided,
         "events": events,
         "timeline": timeline,
+        "more_timeline": max(0, len(dated) - MAX_TIMELINE_ON_PAGE),
         "paths": paths,
         "more_paths": max(0, len(through) - MAX_PATHS_ON_PAGE),
         "network": network.svg(graph) if graph else None,

@@ -17,11 +17,19 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
-# Characters that Python-Markdown and its extensions give meaning to anywhere in a line,
-# and those that matter only at its start (lists, headings, rules, quotes).
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~^=$:])")
-_MD_LINE_START = re.compile(r"^(\s?)(\d+(?=[.)])|[-+>.])")
+# Characters that Python-Markdown and the enabled extensions give meaning to anywhere in a
+# line. Others are inert here: "(", "!" and ":" only act after "[", which is escaped, and
+# the extensions that give "~", "^", "=" or "$" a meaning are not enabled.
+_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]|<>&]")
+_REPLACEMENTS = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# ... and those that matter only at the start of a line (lists, headings, rules, quotes).
+_MD_LINE_START = re.compile(r"^(\s?)(\d+(?=[.)])|[-+#=.])")
 _SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def _escape_char(match: re.Match) -> str:
+    char = match.group(0)
+    return _REPLACEMENTS.get(char) or f"&#{ord(char)};"
 
 
 def md_text(value: object) -> Markup:
@@ -35,15 +43,14 @@ def md_text(value: object) -> Markup:
     text = " ".join(raw.split())
     if text:  # keep one space at either end, so pieces can be joined
         text = (" " if raw[0].isspace() else "") + text + (" " if raw[-1].isspace() else "")
-    text = str(escape(text))  # & < > " '  ->  entities
-    text = _MD_SPECIAL.sub(lambda m: f"&#{ord(m.group(1))};", text.replace("&#", "\0")).replace("\0", "&#")
+    text = _MD_SPECIAL.sub(_escape_char, text)
     text = _MD_LINE_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + f"&#{ord(m.group(2)[-1])};", text)
     return Markup(text)
 
 
 def md_link(text: object, target: str, title: str | None = None) -> Markup:
     """A Markdown link built by Python: escaped text, a target we computed."""
-    title_part = f' "{md_text(title)}"' if title else ""
+    title_part = f' "{md_text(title).replace(chr(34), "&quot;")}"' if title else ""
     target = target.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
     return Markup(f"[{md_text(text)}]({target}{title_part})")
 

@@ -193,4 +193,5 @@ def svg(graph: Graph, width: int = 760, max_height: int = 1400, layout: str = "r
                    f'{ring}/>'
                    f'<text x="{x}" y="{round(y - radius - 4, 1)}" text-anchor="middle">{escape(label)}</text></a>')
     out.append("</svg>")
-    return Markup('<div class="network-diagram">' + "".join(out) + "</div>")
+    # Labels repeat names found elsewhere on the page: keep them out of the search index.
+    return Markup('<div class="network-diagram" data-search-exclude="1">' + "".join(out) + "</div>")

@@ -51,15 +51,15 @@ def test_footnotes_list_each_cited_source_once_in_first_use_order(inv):
     assert page["footnotes"] == (
         "[^daily-report]: [Daily report on radios](daily-report.md). The Daily, February 2023. "
         "[original](https://example.org/radios).",
-        "[^repeat-report]: [A retelling of the Daily&#39;s report](repeat-report.md). The Echo.",
+        "[^repeat-report]: [A retelling of the Daily's report](repeat-report.md). The Echo.",
     )
 
 
 def test_source_page_lists_claims_resting_on_it(inv):
     page = entity_context(inv, "daily-report").context
     assert page["supports"] == (
-        "[Acme China](acme-china.md) supplied goods to [Buyer RU](buyer-ru.md) &#40;31 August 2022&#41;",
-        "[Acme China](acme-china.md): listed by Treasury &#40;January 2023&#41;",
+        "[Acme China](acme-china.md) supplied goods to [Buyer RU](buyer-ru.md) (31 August 2022)",
+        "[Acme China](acme-china.md): listed by Treasury (January 2023)",
         "[Jane Doe](jane-doe.md) works for [Acme China](acme-china.md)",
     )
     repeat = entity_context(inv, "repeat-report").context

@@ -37,15 +37,17 @@ def test_escaped_text_at_line_start_makes_no_block(text):
 
 
 def test_specific_payloads():
-    assert md_text("<script>alert(1)</script>") == "&lt;script&gt;alert&#40;1&#41;&lt;/script&gt;"
+    assert md_text("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
     assert md_text("{{ config }} {% if x %}") == "&#123;&#123; config &#125;&#125; &#123;% if x %&#125;"
+    assert md_text("a | b * c _ d ` e \\ f") == "a &#124; b &#42; c &#95; d &#96; e &#92; f"
+    assert md_text("# not a heading") == "&#35; not a heading" and md_text("= x") == "&#61; x"
     assert md_text("two\n  lines") == "two lines"
     assert md_text(" in 2023 ") == " in 2023 " and md_text("\n\t") == ""
     assert md_text("1. first") == "&#49;. first"
 
 
 def test_link_text_is_escaped_and_the_target_cannot_end_early():
-    assert md_link("A [b](c)", "a.md") == "[A &#91;b&#93;&#40;c&#41;](a.md)"
+    assert md_link("A [b](c)", "a.md") == "[A &#91;b&#93;(c)](a.md)"
     assert md_link("x", "https://e.org/a_(b)") == "[x](https://e.org/a_%28b%29)"
 
 
