@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test serve validate generate new clean
+.PHONY: site test serve validate generate new bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,5 +36,9 @@ generate: $(STAMP)
 new: $(STAMP)
 	$(PY) -m build_scripts new "$(KIND)" "$(NAME)"
 
+## bench: benchmark generator and MkDocs at 1,000 and 10,000 synthetic cards (about 20 minutes)
+bench: $(STAMP)
+	$(PY) -m build_scripts bench
+
 clean:
-	rm -rf site docs/entities docs/browse docs/reference docs/maps docs/assets/vendor .pytest_cache
+	rm -rf .bench site docs/entities docs/browse docs/reference docs/maps docs/assets/vendor .pytest_cache

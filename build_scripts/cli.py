@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -62,6 +63,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return 1
     report = result.report
     assert report is not None
+    if getattr(args, "timings", None):
+        Path(args.timings).write_text(json.dumps(result.timings, indent=2) + "\n", encoding="utf-8")
     print(f"{len(result.validation.cards)} cards valid; pages: {len(report.written)} written, "
           f"{report.unchanged} unchanged, {len(report.removed)} removed")
     return 0
@@ -125,6 +128,15 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import report, run
+
+    results = run(args.sizes, args.seed, Path(args.work), Path(args.out))
+    print(report(results))
+    print(f"results written to {args.out}/results.md and results.json")
+    return 0
+
+
 def build_site(config: Path, site_dir: Path, epoch: str = "0") -> int:
     """``mkdocs build --strict`` into a temporary folder, swapped in only on success.
 
@@ -184,6 +196,13 @@ def parser() -> argparse.ArgumentParser:
     synth.add_argument("out", help="an empty or new folder")
     synth.set_defaults(run=cmd_synth)
 
+    bench = commands.add_parser("bench", help="measure the generator and MkDocs on synthetic investigations")
+    bench.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="numbers of cards")
+    bench.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
+    bench.add_argument("--work", default=".bench", help="scratch folder (default: .bench)")
+    bench.add_argument("--out", default="tests/benchmarks", help="where results go (default: tests/benchmarks)")
+    bench.set_defaults(run=cmd_bench)
+
     for name, run, text in (("generate", cmd_generate, "validate, then write the Markdown pages"),
                             ("site", cmd_site, "generate, then build the site with MkDocs")):
         command = commands.add_parser(name, help=text)
@@ -191,6 +210,7 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--docs", default="docs", help="MkDocs docs folder (default: docs)")
         command.add_argument("--progress", action=argparse.BooleanOptionalAction, default=True,
                              help="report each phase with counts on standard error (default: on)")
+        command.add_argument("--timings", metavar="FILE", help="write the seconds of each phase as JSON")
         if name == "site":
             command.add_argument("--config", default="mkdocs.yml", help="MkDocs config (default: mkdocs.yml)")
             command.add_argument("--site", default="site", help="output folder (default: site)")
