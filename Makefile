@@ -4,7 +4,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test serve validate generate new bench clean
+.PHONY: site test serve validate generate new bench check-ftm clean
+
+FTM_VENV := .venv-ftm
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,5 +42,15 @@ new: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m build_scripts bench
 
+$(FTM_VENV)/.installed: requirements-ftm.txt
+	$(PYTHON) -m venv $(FTM_VENV)
+	$(FTM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-ftm.txt
+	touch $@
+
+## check-ftm: validate the FollowTheMoney export against the real FtM model (own virtual environment)
+check-ftm: $(STAMP) $(FTM_VENV)/.installed
+	$(PY) -m build_scripts generate --no-progress
+	$(FTM_VENV)/bin/python tests/ftm_check.py docs/data/entities.ftm.json
+
 clean:
-	rm -rf .bench site docs/entities docs/browse docs/reference docs/maps docs/assets/vendor .pytest_cache
+	rm -rf .bench site docs/data docs/entities docs/browse docs/reference docs/maps docs/assets/vendor .pytest_cache

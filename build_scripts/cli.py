@@ -4,6 +4,8 @@
     python -m build_scripts generate           validate, then write the pages under docs/
     python -m build_scripts site               generate, then build the site into site/
     python -m build_scripts new KIND NAME      write a card skeleton (never overwrites)
+    python -m build_scripts import-ftm FILE OUT   cards from FollowTheMoney entity JSON lines
+    python -m build_scripts synth / bench      synthetic investigations and the benchmark
 """
 
 from __future__ import annotations
@@ -128,6 +130,26 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_ftm(args: argparse.Namespace) -> int:
+    from .ftm import import_lines, write_cards
+
+    source, out = Path(args.file), Path(args.out)
+    if out.exists() and any(out.iterdir()):
+        print(f"{out} is not empty; import into a new folder, then move the cards you want", file=sys.stderr)
+        return 1
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        print(f"{source}: cannot read it as UTF-8 text ({err})", file=sys.stderr)
+        return 1
+    report = import_lines(text)
+    count = write_cards(report, out)
+    for line in report.lines():
+        print(f"{source}: {line}", file=sys.stderr)
+    print(f"wrote {count} cards to {out}; next: python -m build_scripts validate {out}")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import report, run
 
@@ -195,6 +217,11 @@ def parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
     synth.add_argument("out", help="an empty or new folder")
     synth.set_defaults(run=cmd_synth)
+
+    importer = commands.add_parser("import-ftm", help="turn FollowTheMoney entity JSON lines into cards")
+    importer.add_argument("file", help="FtM entities, one JSON object per line")
+    importer.add_argument("out", help="a new or empty folder for the cards")
+    importer.set_defaults(run=cmd_import_ftm)
 
     bench = commands.add_parser("bench", help="measure the generator and MkDocs on synthetic investigations")
     bench.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="numbers of cards")

@@ -12,6 +12,7 @@ from typing import Mapping
 from markupsafe import Markup
 
 from . import analysis, network, rows
+from .jsonld import jsonld
 from . import schema as s
 from .mapdata import MapSpec
 from .markup import md_link, md_text, render_summary
@@ -68,7 +69,7 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
     answered = tuple(
         Markup(f"{link(inv, inv.claims[key].subject)}") for key in inv.responses_by.get(entity.id, ()))
     context = {
-        "meta": front_matter(entity.name, entity.summary, entity.tags),
+        "meta": {**front_matter(entity.name, entity.summary, entity.tags), "jsonld": jsonld(inv, entity)},
         "id": entity.id,
         "name": entity.name,
         "kind": kind.label,

@@ -48,7 +48,8 @@ def all_pages(inv: Investigation, maps: Mapping[str, MapSpec]) -> list[Page]:
     pages.extend(browse_page(inv, k) for k in s.KINDS)
     pages.append(overview_map_page(inv, maps[""]))
     pages += [sanctions_page(inv), timeline_page(inv, derived), network_page(inv, derived),
-              paths_page(inv, derived), countries_page(inv), unsanctioned_page(inv), tags_page()]
+              paths_page(inv, derived), countries_page(inv), unsanctioned_page(inv), tags_page(),
+              downloads_page(inv)]
     return pages
 
 
@@ -150,3 +151,21 @@ def unsanctioned_page(inv: Investigation) -> Page:
 
 def tags_page() -> Page:
     return Page(f"{BROWSE_DIR}/tags.md", "tags.md.j2", {"meta": front_matter("By tag")})
+
+
+def downloads_page(inv: Investigation) -> Page:
+    relations = sum(len(e.relations) for e in inv.entities.values())
+    files = (
+        ("entities.json", "every card, normalised: one JSON object per entity, with its relations and sanctions",
+         len(inv.entities)),
+        ("entities.csv", "one row per entity", len(inv.entities)),
+        ("relations.csv", "one row per relation, with the ids of its source cards", relations),
+        ("locations.geojson", "every place as a GeoJSON point, with the entities based there",
+         len(inv.of_kind("location"))),
+        ("entities.ftm.json", "FollowTheMoney entity JSON lines, for Aleph, OpenSanctions tools and followthemoney",
+         None),
+    )
+    rows_ = tuple((md_link(name, f"../data/{name}"), what, f"{count:,}" if count is not None else "")
+                  for name, what, count in files)
+    return Page(f"{BROWSE_DIR}/downloads.md", "downloads.md.j2",
+                {"meta": front_matter("Downloads"), "files": rows_})

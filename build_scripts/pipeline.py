@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import mapdata, maps, model, overviews, reference, schema_json
+from . import exports, mapdata, maps, model, overviews, reference, schema_json
 from .pagekit import BROWSE_DIR, ENTITY_DIR
 from .render import WriteReport, render_pages, write_outputs
 from .validate import Validation, validate_dir
 
 GENERATED_DIRS = (ENTITY_DIR, BROWSE_DIR, reference.REFERENCE_DIR, mapdata.MAPS_DIR,
-                  maps.VENDOR_DIR)
+                  maps.VENDOR_DIR, exports.DATA_DIR)
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,10 @@ def generate(cards_dir: Path, docs_dir: Path, progress: Progress | None = None) 
     phase("render", f"{len(pages)} pages")
     map_files = {spec.path: maps.render_map(spec) for spec in map_specs.values()}
     phase("maps", f"{len(map_files)} maps")
-    files: dict[str, str | bytes] = {**pages, **map_files, **maps.vendor_assets(), **schema_json.schema_files()}
+    data = exports.data_files(investigation)
+    phase("exports", f"{len(data)} data files")
+    files: dict[str, str | bytes] = {**pages, **map_files, **data, **maps.vendor_assets(),
+                                     **schema_json.schema_files()}
     report = write_outputs(files, docs_dir, GENERATED_DIRS)
     phase("write", f"{len(report.written)} files written, {report.unchanged} unchanged, "
                    f"{len(report.removed)} removed")

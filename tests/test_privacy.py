@@ -39,7 +39,9 @@ class LoadScanner(HTMLParser):
                 self.styles.append(value)
         if tag == "link" and attributes.get("rel", "").lower() in LINK_LOADING_RELS:
             self.loads.append(attributes.get("href") or "")
-        if tag in ("script", "style"):
+        if tag == "script" and attributes.get("type") == "application/ld+json":
+            self._in = "data"  # JSON-LD: data for search engines, loads nothing
+        elif tag in ("script", "style"):
             self._in = tag
 
     def handle_endtag(self, tag):

@@ -68,8 +68,10 @@ def test_generate_removes_pages_of_deleted_cards_and_keeps_hand_written_ones(tmp
     assert "entities/b.md" in first.report.written
     (cards / "companies" / "b.yaml").unlink()
     second = generate(cards, docs)
-    assert second.report.removed == ("entities/b.md",)
-    assert second.report.written == ("browse/companies.md", "browse/countries.md", "browse/not-sanctioned.md")
+    assert second.report.removed == ("entities/b.md", "data/entities/b.json")
+    assert second.report.written == ("browse/companies.md", "browse/countries.md", "browse/downloads.md",
+                                      "browse/not-sanctioned.md", "data/entities.csv", "data/entities.ftm.json",
+                                      "data/entities.json")
     assert (docs / "index.md").read_text() == "# Home\n"
     assert not (docs / "entities" / "b.md").exists()
 
