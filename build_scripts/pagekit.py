@@ -71,6 +71,16 @@ def cite(sources: tuple[str, ...]) -> Markup:
     return Markup("".join(f"[^{source}]" for source in sources))
 
 
+class Cited:
+    """A row citing sources: ``cites`` prints their footnote references, numbered on the page."""
+
+    sources: tuple[str, ...]
+
+    @property
+    def cites(self) -> Markup:
+        return cite(self.sources)
+
+
 def money(value: Money) -> str:
     qualifier = {"about": "about ", "more-than": "more than ", "less-than": "less than "}.get(
         value.qualifier or "", "")
@@ -91,7 +101,7 @@ def when(date: PartialDate | None, start: PartialDate | None = None, end: Partia
 
 
 @dataclass(frozen=True)
-class ResponseRow:
+class ResponseRow(Cited):
     who: Markup
     role: str | None
     when: str | None
@@ -99,13 +109,9 @@ class ResponseRow:
     quote: str | None
     sources: tuple[str, ...]
 
-    @property
-    def cites(self) -> Markup:
-        return cite(self.sources)
-
 
 @dataclass(frozen=True)
-class ClaimRow:
+class ClaimRow(Cited):
     """One relation as seen from one page."""
 
     lead: Markup  # "supplied goods to [Rosoboronexport](...)"
@@ -115,10 +121,6 @@ class ClaimRow:
     sources: tuple[str, ...]
     responses: tuple[ResponseRow, ...]
     corroboration: str
-
-    @property
-    def cites(self) -> Markup:
-        return cite(self.sources)
 
 
 def corroboration_text(inv: Investigation, sources: tuple[str, ...]) -> str:
@@ -168,7 +170,7 @@ def claim_row(inv: Investigation, relation: Relation, page_id: str) -> ClaimRow:
 
 
 @dataclass(frozen=True)
-class SanctionRow:
+class SanctionRow(Cited):
     authority: object
     status: Markup
     when: str | None
@@ -176,10 +178,6 @@ class SanctionRow:
     reason: str | None
     sources: tuple[str, ...]
     responses: tuple[ResponseRow, ...]
-
-    @property
-    def cites(self) -> Markup:
-        return cite(self.sources)
 
 
 def sanction_row(inv: Investigation, sanction: Sanction, subject_view: bool = True) -> SanctionRow:

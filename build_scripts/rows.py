@@ -15,7 +15,7 @@ from . import schema as s
 from .markup import md_text
 from .model import Event, Investigation, PartialDate, Relation, Sanction
 from .network import Edge, Graph, Node
-from .pagekit import cite, link, status_badge, when
+from .pagekit import Cited, cite, link, status_badge, when
 
 # --- sanctions in one sentence ------------------------------------------------------------------
 
@@ -53,15 +53,11 @@ def sanctions_sentence(inv: Investigation, sanctions: tuple[Sanction, ...], pref
 # --- events and timeline ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class EventRow:
+class EventRow(Cited):
     when: str
     summary: str
     status: Markup
     sources: tuple[str, ...]
-
-    @property
-    def cites(self) -> Markup:
-        return cite(self.sources)
 
 
 def event_rows(events: tuple[Event, ...]) -> tuple[EventRow, ...]:
@@ -70,15 +66,11 @@ def event_rows(events: tuple[Event, ...]) -> tuple[EventRow, ...]:
 
 
 @dataclass(frozen=True)
-class TimelineRow:
+class TimelineRow(Cited):
     date: PartialDate
     text: Markup
     status: Markup | None
     sources: tuple[str, ...]
-
-    @property
-    def cites(self) -> Markup:
-        return cite(self.sources)
 
 
 def timeline_row(inv: Investigation, entry: analysis.TimelineEntry, prefix: str = "") -> TimelineRow:
@@ -106,13 +98,9 @@ def timeline_row(inv: Investigation, entry: analysis.TimelineEntry, prefix: str 
 # --- supply-chain paths --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class PathRow:
+class PathRow(Cited):
     text: Markup
     sources: tuple[str, ...]
-
-    @property
-    def cites(self) -> Markup:
-        return cite(self.sources)
 
 
 def path_row(inv: Investigation, path: analysis.Path, prefix: str = "", here: str | None = None) -> PathRow:
