@@ -7,7 +7,6 @@ Templates decide layout, never content.
 
 from __future__ import annotations
 
-from typing import Mapping
 
 from markupsafe import Markup
 
@@ -15,9 +14,9 @@ from . import analysis, network, rows
 from .jsonld import jsonld
 from . import schema as s
 from .mapdata import MapSpec
-from .markup import md_link, md_text, render_summary
+from .markup import md_link, render_summary
 from .model import Entity, Investigation, PartialDate
-from .pagekit import (BROWSE_DIR, ENTITY_DIR, Page, cite, claim_row, claim_summary, country_name, footnotes,
+from .pagekit import (BROWSE_DIR, ClaimRow, ENTITY_DIR, Page, cite, claim_row, claim_summary, country_name, footnotes,
                       front_matter, link, map_view, sanction_row)
 
 MAX_PATHS_ON_PAGE = 5  # the rest are on the supply-chains page
@@ -34,13 +33,13 @@ def _relation_groups(inv: Investigation, entity: Entity) -> tuple[tuple[str, tup
                                                    (r.date or r.start or PartialDate("9999")).iso, r.key)):
         groups.setdefault(s.RELATION_TYPES[relation.type].group, []).append(
             claim_row(inv, relation, entity.id))
-    return tuple((group, tuple(rows)) for group, rows in groups.items())
+    return tuple((group, tuple(claims)) for group, claims in groups.items())
 
 
 def _page_sources(groups, sanctions) -> list[str]:
     """Every source cited on the page, in reading order."""
     ids: list[str] = []
-    for row in [r for _, rows in groups for r in rows] + list(sanctions):
+    for row in [claim for _, claims in groups for claim in claims] + list(sanctions):
         ids.extend(row.sources)
         for response in row.responses:
             ids.extend(response.sources)

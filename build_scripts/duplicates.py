@@ -51,7 +51,7 @@ def near_duplicates(names: list[Named], distinct: dict[str, set[str]]) -> list[P
         for word in named.words:
             by_word.setdefault(word, []).append(index)
     warnings: dict[tuple[str, str], Problem] = {}
-    for index, named in enumerate(names):
+    for named in names:
         if not named.words:
             continue
         rarest = min(named.words, key=lambda w: (len(by_word[w]), w))

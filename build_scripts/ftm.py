@@ -242,7 +242,7 @@ def import_lines(text: str) -> ImportReport:
         by_schema.setdefault(schema, []).append((relation_type, subject_prop, target_prop, marker))
     for candidates in by_schema.values():  # specific (marked) mappings before the general one
         candidates.sort(key=lambda c: c[3] is None)
-    for number, entry in enumerate(entries, start=1):
+    for entry in entries:
         schema, props = entry["schema"], entry.get("properties", {})
         if schema in KIND_OF_SCHEMA:
             continue

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 # Characters that Python-Markdown and the enabled extensions give meaning to anywhere in a
 # line. Others are inert here: "(", "!" and ":" only act after "[", which is escaped, and

@@ -7,8 +7,7 @@ single pass over the cards, so later stages never scan all cards per card.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Iterable, Mapping
 

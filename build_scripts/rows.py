@@ -15,7 +15,7 @@ from . import schema as s
 from .markup import md_text
 from .model import Event, Investigation, PartialDate, Relation, Sanction
 from .network import Edge, Graph, Node
-from .pagekit import Cited, cite, link, status_badge, when
+from .pagekit import Cited, cite, link, status_badge
 
 # --- sanctions in one sentence ------------------------------------------------------------------
 

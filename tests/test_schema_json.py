@@ -11,7 +11,6 @@ alone and are left out here.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import jsonschema
