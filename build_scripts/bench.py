@@ -87,8 +87,11 @@ def _fetch(url: str) -> str:
         return ""
 
 
-def edit_loop(folder: Path, log: Path, limit: float) -> float | None:
-    """Seconds from saving a card to `mkdocs serve` serving the change; None past ``limit``."""
+def edit_loop(folder: Path, log: Path, limit: float, startup: float = 3600.0) -> float | None:
+    """Seconds from saving a card to `mkdocs serve` serving the change; None past ``limit``.
+
+    ``startup`` bounds the wait for the first full build, which is not part of the loop.
+    """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -99,7 +102,7 @@ def edit_loop(folder: Path, log: Path, limit: float) -> float | None:
     try:
         card = sorted((folder / "entities" / "companies").glob("*.yaml"))[0]
         url = f"http://127.0.0.1:{port}/entities/{card.stem}/"
-        deadline = time.monotonic() + limit * 4
+        deadline = time.monotonic() + startup
         while "<html" not in _fetch(url):
             if time.monotonic() > deadline or server.poll() is not None:
                 return None
