@@ -25,8 +25,7 @@ MAX_TIMELINE_ON_PAGE = 25  # the rest are on the timeline page
 
 def _relation_groups(inv: Investigation, entity: Entity) -> tuple[tuple[str, tuple[ClaimRow, ...]], ...]:
     """Outgoing, incoming and intermediary relations, grouped by the vocabulary's groups."""
-    related = list(entity.relations) + list(inv.incoming.get(entity.id, ())) + \
-        list(inv.intermediary_in.get(entity.id, ()))
+    related = inv.related(entity.id)
     groups: dict[str, list[ClaimRow]] = {}
     order = list(dict.fromkeys(t.group for t in s.RELATION_TYPES.values()))
     for relation in sorted(related, key=lambda r: (order.index(s.RELATION_TYPES[r.type].group),

@@ -81,11 +81,6 @@ def _places(inv: Investigation, placed: dict[str, list[tuple[str, bool]]], focus
     return tuple(out)
 
 
-def _related(inv: Investigation, entity: Entity) -> list[Relation]:
-    return list(entity.relations) + list(inv.incoming.get(entity.id, ())) + \
-        list(inv.intermediary_in.get(entity.id, ()))
-
-
 def entity_map(inv: Investigation, entity: Entity) -> MapSpec | None:
     """The entity, its counterparties and its flows; None when none of them has a place."""
     placed: dict[str, list[tuple[str, bool]]] = {}
@@ -103,7 +98,7 @@ def entity_map(inv: Investigation, entity: Entity) -> MapSpec | None:
             focus.add(place)
             put(entity.id, place, not entity.locations and entity.kind != "location")
     flows, unmapped = [], []
-    for relation in _related(inv, entity):
+    for relation in inv.related(entity.id):
         for party in (relation.subject, relation.target, *relation.via):
             if party != entity.id:
                 put(party, *inv.place_of(party))

@@ -187,6 +187,11 @@ class Investigation:
         place = self.country_places.get(entity.country or "")
         return place, place is not None
 
+    def related(self, entity_id: str) -> tuple[Relation, ...]:
+        """Relations the entity takes part in: its own, those aimed at it, those passing via it."""
+        return (self.entities[entity_id].relations + self.incoming.get(entity_id, ())
+                + self.intermediary_in.get(entity_id, ()))
+
     def of_kind(self, kind: str) -> tuple[Entity, ...]:
         return tuple(e for e in self.entities.values() if e.kind == kind)
 
