@@ -24,7 +24,7 @@ test: $(STAMP)
 ## serve: preview with live reload; editing a card under entities/ updates it
 serve: $(STAMP)
 	$(PY) -m build_scripts generate
-	$(VENV)/bin/mkdocs serve --livereload
+	$(VENV)/bin/mkdocs serve --livereload --dirty
 
 ## validate: check every card and print each problem as path:line:col
 validate: $(STAMP)

@@ -9,6 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, make_project
 
 
@@ -35,14 +37,15 @@ def wait_for(url: str, text: str, seconds: float = 60) -> bool:
     return False
 
 
-def test_editing_a_card_updates_the_preview(tmp_path: Path):
+@pytest.mark.parametrize("flags", [[], ["--dirty"]], ids=["full", "dirty"])
+def test_editing_a_card_updates_the_preview(tmp_path: Path, flags: list[str]):
     project = make_project(tmp_path / "p", ROOT / "tests" / "fixtures" / "mini")
     (project / "docs" / "index.md").write_text("# Mini\n")
     subprocess.run([sys.executable, "-m", "build_scripts", "generate"], cwd=project, check=True,
                    capture_output=True)
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "--livereload", *flags, "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         url = f"http://127.0.0.1:{port}/entities/buyer-ru/"
