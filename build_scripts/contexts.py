@@ -64,8 +64,7 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
     graph = rows.neighbourhood_graph(inv, derived, entity.id)
     sanctions = tuple(sanction_row(inv, x) for x in entity.sanctions)
     decided = tuple(sanction_row(inv, x, subject_view=False) for x in inv.sanctions_by.get(entity.id, ()))
-    answered = tuple(
-        Markup(f"{link(inv, inv.claims[key].subject)}") for key in inv.responses_by.get(entity.id, ()))
+    answered = tuple(link(inv, inv.claims[key].subject) for key in inv.responses_by.get(entity.id, ()))
     context = {
         "meta": {**front_matter(entity.name, entity.summary, entity.tags), "jsonld": jsonld(inv, entity)},
         "id": entity.id,
