@@ -1,28 +1,50 @@
-# Two commands on a fresh machine: `make site` and `make test`.
+# Two commands on a bare machine: `make site` and `make test`. Each sets up what it needs:
+# a virtual environment with the pinned requirements and this package, and (for tests)
+# Debian's Chromium and Graphviz, installed with apt-get when run as root.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-
-.PHONY: site test serve validate generate new bench check-ftm clean
-
 FTM_VENV := .venv-ftm
 
-$(STAMP): requirements.txt requirements-dev.txt
+.PHONY: site test lint typecheck serve validate generate new bench check-ftm check-sources screenshots system-deps clean
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+# Debian packages the build and the tests use: one place, one message when they cannot be installed.
+DEB_COMMANDS := chromium:chromium dot:graphviz
+system-deps:
+	@missing=""; for pair in $(DEB_COMMANDS); do \
+	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "missing Debian packages:$$missing; run: sudo apt-get install$$missing" >&2; exit 1; \
+	  fi; \
+	fi
+
 ## site: validate the cards, generate the pages and build the site into site/
-site: $(STAMP)
+site: $(STAMP) system-deps
 	$(PY) -m build_scripts site
 
-## test: run the whole test suite
-test: $(STAMP)
+## test: lint, type-check and run the whole test suite (headless Chromium included)
+test: $(STAMP) system-deps lint typecheck
 	$(PY) -m pytest
 
+lint: $(STAMP)
+	$(VENV)/bin/ruff check build_scripts tests
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
 ## serve: preview with live reload; editing a card under entities/ updates it
-serve: $(STAMP)
+serve: $(STAMP) system-deps
 	$(PY) -m build_scripts generate
 	$(VENV)/bin/mkdocs serve --livereload --dirty
 
@@ -31,24 +53,28 @@ validate: $(STAMP)
 	$(PY) -m build_scripts validate
 
 ## generate: write the Markdown pages under docs/ without building the site
-generate: $(STAMP)
+generate: $(STAMP) system-deps
 	$(PY) -m build_scripts generate
 
 ## new: write a card skeleton, e.g. make new KIND=company NAME="Terra Tech"
 new: $(STAMP)
 	$(PY) -m build_scripts new "$(KIND)" "$(NAME)"
 
-## bench: benchmark generator and MkDocs at 1,000 and 10,000 synthetic cards (about 20 minutes)
-bench: $(STAMP)
+## bench: benchmark generator and MkDocs at 1,000 and 10,000 synthetic cards
+bench: $(STAMP) system-deps
 	$(PY) -m build_scripts bench
 
 $(FTM_VENV)/.installed: requirements-ftm.txt
+	@if ! dpkg -s libicu-dev pkg-config >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libicu-dev pkg-config >/dev/null; \
+	  else echo "PyICU needs Debian's libicu-dev and pkg-config; run: sudo apt-get install libicu-dev pkg-config" >&2; exit 1; fi; \
+	fi
 	$(PYTHON) -m venv $(FTM_VENV)
 	$(FTM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-ftm.txt
 	touch $@
 
 ## check-ftm: validate the FollowTheMoney export against the real FtM model (own virtual environment)
-check-ftm: $(STAMP) $(FTM_VENV)/.installed
+check-ftm: $(STAMP) system-deps $(FTM_VENV)/.installed
 	$(PY) -m build_scripts generate --no-progress
 	$(FTM_VENV)/bin/python tests/ftm_check.py docs/data/entities.ftm.json
 

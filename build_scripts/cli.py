@@ -20,10 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from .problems import Problem
-from .validate import validate_dir
-
-ROOT = Path(__file__).resolve().parent.parent
+from build_scripts.base.problems import Problem
+from build_scripts.cards.validate import validate_dir
 
 
 def _print_problems(problems: tuple[Problem, ...]) -> None:
@@ -51,7 +49,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from .pipeline import generate  # imports Folium and friends: only when pages are made
+    from build_scripts.tools.pipeline import generate  # imports Folium and friends: only when pages are made
 
     started = time.perf_counter()
 
@@ -89,8 +87,8 @@ def source_date_epoch(cards_dir: Path) -> str:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from . import scaffold
-    from .schema import KINDS
+    from build_scripts.schema import KINDS
+    from build_scripts.tools import scaffold
 
     kind = scaffold.kind_of(args.kind)
     if kind is None:
@@ -119,7 +117,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from .synth import synthesize, write_cards
+    from build_scripts.tools.synth import synthesize, write_cards
 
     out = Path(args.out)
     if out.exists() and any(out.iterdir()):
@@ -131,7 +129,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_import_ftm(args: argparse.Namespace) -> int:
-    from .ftm import import_lines, write_cards
+    from build_scripts.export.ftm import import_lines, write_cards
 
     source, out = Path(args.file), Path(args.out)
     if out.exists() and any(out.iterdir()):
@@ -151,7 +149,7 @@ def cmd_import_ftm(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import report, run
+    from build_scripts.tools.bench import report, run
 
     results = run(args.sizes, args.seed, Path(args.work), Path(args.out))
     print(report(results))
@@ -170,7 +168,7 @@ def build_site(config: Path, site_dir: Path, epoch: str = "0") -> int:
         done = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict",
              "--config-file", str(config), "--site-dir", str(staging)],
-            env={**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": epoch},
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": epoch},
         )
         if done.returncode != 0:
             return done.returncode

@@ -10,14 +10,9 @@ are kept, so the preview keeps running while an editor fixes a typo.
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from build_scripts.pipeline import generate  # noqa: E402
+from build_scripts.tools.pipeline import generate
 
 log = logging.getLogger("mkdocs.hooks.cards")
 _serving = False

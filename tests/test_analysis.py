@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from build_scripts import analysis, model
-from build_scripts.validate import validate_dir
 from conftest import ROOT
+
+from build_scripts.cards.validate import validate_dir
+from build_scripts.model import analysis
+from build_scripts.model import entities as model
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 

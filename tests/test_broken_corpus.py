@@ -11,9 +11,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from build_scripts.loader import MAX_CARD_BYTES
 from conftest import FIXTURES, run_cli
+
+from build_scripts.cards.loader import MAX_CARD_BYTES
 
 BROKEN = FIXTURES / "broken"
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())

@@ -14,7 +14,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT, build_site, make_project
 
 pytestmark = pytest.mark.browser
@@ -43,7 +42,7 @@ def hostile_site(tmp_path_factory) -> str:
 @pytest.fixture(scope="module")
 def browser():
     if CHROMIUM is None:
-        pytest.fail("Chromium is not installed; .ci/run installs Debian's chromium package")
+        pytest.fail("Chromium is not installed; run `make test` (it installs Debian's chromium package as root) or `sudo apt-get install chromium`")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)

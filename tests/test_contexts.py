@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts import analysis, contexts, model, pagekit
-from build_scripts.validate import validate_dir
+from build_scripts.cards.validate import validate_dir
+from build_scripts.model import analysis
+from build_scripts.model import entities as model
+from build_scripts.pages import contexts
+from build_scripts.pages import kit as pagekit
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 

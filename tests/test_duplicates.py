@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from build_scripts.duplicates import words
-from build_scripts.validate import validate_dir
 from conftest import run_cli
+
+from build_scripts.cards.duplicates import words
+from build_scripts.cards.validate import validate_dir
 
 
 def test_words_drop_case_punctuation_suffixes_and_plurals():

@@ -8,10 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-
-from build_scripts import exports, model
-from build_scripts.validate import validate_dir
 from conftest import ROOT
+
+from build_scripts.cards.validate import validate_dir
+from build_scripts.export import data as exports
+from build_scripts.model import entities as model
 
 
 @pytest.fixture(scope="module")

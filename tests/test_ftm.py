@@ -6,9 +6,11 @@ import json
 import re
 from pathlib import Path
 
-from build_scripts import ftm, model
-from build_scripts.validate import validate_dir
 from conftest import FIXTURES, ROOT, build_site, make_project, run_cli
+
+from build_scripts.cards.validate import validate_dir
+from build_scripts.export import ftm
+from build_scripts.model import entities as model
 
 
 def export_of(cards: Path) -> str:

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from build_scripts.loader import MAX_CARD_BYTES, discover, load_card
+from build_scripts.cards.loader import MAX_CARD_BYTES, discover, load_card
 
 
 def problems_of(cards, relpath: str, text) -> list[str]:

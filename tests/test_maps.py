@@ -6,11 +6,13 @@ import json
 import re
 
 import pytest
-
-from build_scripts import mapdata, maps, model
-from build_scripts.mapdata import MapFlow, MapPlace, MapSpec
-from build_scripts.validate import validate_dir
 from conftest import ROOT
+
+from build_scripts.cards.validate import validate_dir
+from build_scripts.model import entities as model
+from build_scripts.pages import mapdata
+from build_scripts.pages.mapdata import MapFlow, MapPlace, MapSpec
+from build_scripts.render import maps
 
 
 @pytest.fixture(scope="module")

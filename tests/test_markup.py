@@ -9,7 +9,7 @@ import markdown
 from hypothesis import given
 from hypothesis import strategies as st
 
-from build_scripts.markup import md_link, md_text, render_summary, safe_url
+from build_scripts.pages.markup import md_link, md_text, render_summary, safe_url
 
 # The extensions the site enables (mkdocs.yml), so escaping is tested against the real parser.
 SITE_MD = markdown.Markdown(extensions=["footnotes", "admonition", "tables", "toc", "attr_list"])

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts import model
-from build_scripts.validate import validate_dir
+from build_scripts.cards.validate import validate_dir
+from build_scripts.model import entities as model
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 
-from build_scripts.network import Edge, Graph, Node, force_layout, radial_layout, svg
+from build_scripts.pages.network import Edge, Graph, Node, force_layout, radial_layout, svg
 
 
 def chain(n: int, extra: int = 0) -> Graph:

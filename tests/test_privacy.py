@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from build_scripts.settings import TILES
+from build_scripts.base.settings import TILES
 
 # Attributes that make a browser fetch something by itself (a link a reader clicks is fine).
 LOADING = {("script", "src"), ("img", "src"), ("iframe", "src"), ("embed", "src"), ("object", "data"),

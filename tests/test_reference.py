@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from build_scripts import reference, render
 from build_scripts import schema as s
+from build_scripts.pages import reference
+from build_scripts.render import pages as render
 
 
 def all_fields():

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts import mapdata, model, overviews, render
-from build_scripts.pagekit import Page
-from build_scripts.pipeline import generate
-from build_scripts.validate import validate_dir
+from build_scripts.cards.validate import validate_dir
+from build_scripts.model import entities as model
+from build_scripts.pages import mapdata, overviews
+from build_scripts.pages.kit import Page
+from build_scripts.render import pages as render
+from build_scripts.tools.pipeline import generate
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 GOLDEN = Path(__file__).parent / "fixtures" / "golden"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from build_scripts import model, rows
-from build_scripts.model import PartialDate, Sanction
+from build_scripts.model import entities as model
+from build_scripts.model.entities import PartialDate, Sanction
+from build_scripts.pages import rows
 
 
 @pytest.fixture
 def inv() -> model.Investigation:
-    from build_scripts.validate import CheckedCard
+    from build_scripts.cards.validate import CheckedCard
     cards = [CheckedCard("ofac", "public-body", "x", {"name": "US Treasury"}),
              CheckedCard("eu", "public-body", "x", {"name": "European Union"}),
              CheckedCard("firm", "company", "x", {"name": "Firm"}),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 import yaml
-
-from build_scripts import scaffold
-from build_scripts import schema as s
-from build_scripts.validate import validate_dir
 from conftest import run_cli
+
+from build_scripts import schema as s
+from build_scripts.cards.validate import validate_dir
+from build_scripts.tools import scaffold
 
 
 def test_offline_gazetteer_finds_cities_by_name_and_alternate_name():

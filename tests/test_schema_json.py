@@ -16,12 +16,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from conftest import FIXTURES, ROOT
 
 from build_scripts import schema as s
-from build_scripts import schema_json
-from build_scripts.loader import load_card
-from build_scripts.validate import _CardChecker, scalar_kind
-from conftest import FIXTURES, ROOT
+from build_scripts.cards.loader import load_card
+from build_scripts.cards.validate import _CardChecker, scalar_kind
+from build_scripts.schema import jsonschema as schema_json
 
 SCHEMA_DOCS = ROOT / "docs" / schema_json.SCHEMA_DIR
 

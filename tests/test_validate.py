@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build_scripts.validate import slugify, validate_dir
+from build_scripts.cards.validate import slugify, validate_dir
 
 
 def messages(cards) -> list[str]:

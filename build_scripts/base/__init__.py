@@ -1,0 +1,1 @@
+"""Stage 0: what every stage may use: located problems, settings, text helpers."""

@@ -1,0 +1,1 @@
+"""Stage 5: open data files (JSON, CSV, GeoJSON, FollowTheMoney)."""

@@ -1,0 +1,1 @@
+"""Stage 3: the investigation as immutable data, and what follows from it."""

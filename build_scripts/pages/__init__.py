@@ -1,0 +1,1 @@
+"""Stage 4: what each page, map and diagram shows, computed in Python (page contexts)."""

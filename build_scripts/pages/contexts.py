@@ -1,0 +1,144 @@
+"""Stage 4: what each entity page shows, computed in Python.
+
+A context holds only ready-to-print values: plain card text (which the
+renderer escapes on output) or :class:`Markup` built from escaped parts.
+Templates decide layout, never content.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from build_scripts import schema as s
+from build_scripts.model import analysis
+from build_scripts.model.entities import Entity, Investigation, PartialDate
+from build_scripts.pages import network, rows
+from build_scripts.pages.jsonld import jsonld
+from build_scripts.pages.kit import (
+    BROWSE_DIR,
+    ENTITY_DIR,
+    ClaimRow,
+    Page,
+    cite,
+    claim_row,
+    claim_summary,
+    country_name,
+    footnotes,
+    front_matter,
+    link,
+    map_view,
+    sanction_row,
+)
+from build_scripts.pages.mapdata import MapSpec
+from build_scripts.pages.markup import md_link, render_summary
+
+MAX_PATHS_ON_PAGE = 5  # the rest are on the supply-chains page
+MAX_TIMELINE_ON_PAGE = 25  # the rest are on the timeline page
+
+
+def _relation_groups(inv: Investigation, entity: Entity) -> tuple[tuple[str, tuple[ClaimRow, ...]], ...]:
+    """Outgoing, incoming and intermediary relations, grouped by the vocabulary's groups."""
+    related = inv.related(entity.id)
+    groups: dict[str, list[ClaimRow]] = {}
+    order = list(dict.fromkeys(t.group for t in s.RELATION_TYPES.values()))
+    for relation in sorted(related, key=lambda r: (order.index(s.RELATION_TYPES[r.type].group),
+                                                   (r.date or r.start or PartialDate("9999")).iso, r.key)):
+        groups.setdefault(s.RELATION_TYPES[relation.type].group, []).append(
+            claim_row(inv, relation, entity.id))
+    return tuple((group, tuple(claims)) for group, claims in groups.items())
+
+
+def _page_sources(groups, sanctions) -> list[str]:
+    """Every source cited on the page, in reading order."""
+    ids: list[str] = []
+    for row in [claim for _, claims in groups for claim in claims] + list(sanctions):
+        ids.extend(row.sources)
+        for response in row.responses:
+            ids.extend(response.sources)
+    return ids
+
+
+def _aliases(entity: Entity) -> tuple[str, ...]:
+    out = []
+    for alias in entity.aliases:
+        notes = ", ".join(n for n in (alias.lang, alias.note) if n)
+        out.append(f"{alias.name} ({notes})" if notes else alias.name)
+    return tuple(out)
+
+
+def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, spec: MapSpec | None = None) -> Page:
+    kind = s.KINDS[entity.kind]
+    groups = _relation_groups(inv, entity)
+    events = rows.event_rows(entity.events)
+    dated = derived.timeline_of.get(entity.id, ())
+    timeline = tuple(rows.timeline_row(inv, e) for e in dated[:MAX_TIMELINE_ON_PAGE])
+    through = derived.paths_through.get(entity.id, ())
+    paths = tuple(rows.path_row(inv, p, here=entity.id) for p in through[:MAX_PATHS_ON_PAGE])
+    graph = rows.neighbourhood_graph(inv, derived, entity.id)
+    sanctions = tuple(sanction_row(inv, x) for x in entity.sanctions)
+    decided = tuple(sanction_row(inv, x, subject_view=False) for x in inv.sanctions_by.get(entity.id, ()))
+    answered = tuple(link(inv, inv.claims[key].subject) for key in inv.responses_by.get(entity.id, ()))
+    context = {
+        "meta": {**front_matter(entity.name, entity.summary, entity.tags), "jsonld": jsonld(inv, entity)},
+        "id": entity.id,
+        "name": entity.name,
+        "kind": kind.label,
+        "kind_index": md_link(kind.plural, f"../{BROWSE_DIR}/{kind.folder}.md"),
+        "country": country_name(entity.country),
+        "country_code": entity.country,
+        "unnamed": entity.unnamed,
+        "aliases": _aliases(entity),
+        "summary": render_summary(entity.summary) if entity.summary else None,
+        "identifiers": tuple((i.scheme, i.value) for i in entity.identifiers),
+        "tags": entity.tags,
+        "sanctions_sentence": rows.sanctions_sentence(inv, entity.sanctions),
+        "sanctions": sanctions,
+        "decided": decided,
+        "events": events,
+        "timeline": timeline,
+        "more_timeline": max(0, len(dated) - MAX_TIMELINE_ON_PAGE),
+        "paths": paths,
+        "more_paths": max(0, len(through) - MAX_PATHS_ON_PAGE),
+        "network": network.svg(graph) if graph else None,
+        "groups": groups,
+        "answered": tuple(dict.fromkeys(answered)),
+        "places": tuple(link(inv, p) for p in entity.locations),
+        "card_path": entity.card_path,
+        "coordinates": None,
+        "is_source": False,
+        "map": map_view(inv, spec, f"{ENTITY_DIR}/{entity.id}") if spec else None,
+    }
+    cited = _page_sources(groups, sanctions + decided) + [
+        src for row in events + timeline + paths for src in row.sources]
+    if entity.kind == "location":
+        context.update(_location_context(inv, entity))
+    if entity.kind == "source":
+        context.update(_source_context(inv, entity))
+        cited = list(entity.based_on) + cited
+    context["footnotes"] = footnotes(inv, [c for c in cited if c != entity.id])
+    return Page(f"{ENTITY_DIR}/{entity.id}.md", "entity.md.j2", context)
+
+
+def _location_context(inv: Investigation, place: Entity) -> dict:
+    return {
+        "coordinates": Markup(f"{place.latitude:.4f}, {place.longitude:.4f}"),  # numbers, not card text
+        "precision": s.PRECISIONS[place.precision].label.lower() if place.precision else None,
+        "parent": link(inv, place.parent) if place.parent else None,
+        "within": tuple(link(inv, c) for c in inv.children.get(place.id, ())),
+        "based_here": tuple(link(inv, e) for e in inv.located_here.get(place.id, ())),
+    }
+
+
+def _source_context(inv: Investigation, source: Entity) -> dict:
+    return {
+        "is_source": True,
+        "title": source.title,
+        "publisher": source.publisher,
+        "source_type": s.SOURCE_TYPES[source.source_type].label if source.source_type else None,
+        "date": source.date.human() if source.date else None,
+        "authors": ", ".join(source.authors) or None,
+        "url": md_link(source.url, source.url) if source.url else None,
+        "archive_url": md_link(source.archive_url, source.archive_url) if source.archive_url else None,
+        "based_on": cite(source.based_on) if source.based_on else None,
+        "supports": tuple(claim_summary(inv, key) for key in inv.citing.get(source.id, ())),
+    }

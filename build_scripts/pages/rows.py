@@ -1,0 +1,145 @@
+"""Claim-level rows shared by entity pages and overview pages.
+
+The plain-language sanctions sentence, events, timeline entries, supply-chain
+paths and network graphs, each built from escaped parts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from build_scripts import schema as s
+from build_scripts.model import analysis
+from build_scripts.model.entities import Event, Investigation, PartialDate, Relation, Sanction
+from build_scripts.pages.kit import Cited, cite, link, status_badge
+from build_scripts.pages.markup import md_text
+from build_scripts.pages.network import Edge, Graph, Node
+
+# --- sanctions in one sentence ------------------------------------------------------------------
+
+
+def _authority(inv: Investigation, sanction: Sanction, prefix: str) -> Markup:
+    return link(inv, sanction.authority, prefix) if sanction.authority else md_text("an authority the sources do not name")
+
+
+def sanction_clause(inv: Investigation, sanction: Sanction, prefix: str = "", cites: bool = True) -> Markup:
+    """One sanction as a clause a reader can quote, with its sources unless ``cites`` is false."""
+    who = _authority(inv, sanction, prefix)
+    date = sanction.date.human() if sanction.date else None
+    at = md_text(f" in {date}") if date and len(sanction.date.parts) < 3 else md_text(f" on {date}") if date else Markup("")
+    program = md_text(f" under the {sanction.program} program") if sanction.program else Markup("")
+    if sanction.status == "listed":
+        text = Markup(f"Designated by {who}{at}{program}")
+    elif sanction.status == "delisted":
+        until = md_text(f", delisted in {sanction.end.human()}") if sanction.end else md_text(", since delisted")
+        text = Markup(f"Designated by {who}{at}{program}{until}")
+    elif sanction.status == "proposed":
+        as_of = md_text(f" as of {date}") if date else Markup("")
+        text = Markup(f"Not listed by {who}{as_of}, though a listing was proposed or urged")
+    else:
+        as_of = md_text(f" as of {date}") if date else Markup("")
+        text = Markup(f"Considered by {who}, which had not listed it{as_of}")
+    return text + Markup(" ") + cite(sanction.sources) if cites else text
+
+
+def sanctions_sentence(inv: Investigation, sanctions: tuple[Sanction, ...], prefix: str = "") -> Markup | None:
+    if not sanctions:
+        return None
+    return Markup(". ").join(sanction_clause(inv, x, prefix) for x in sanctions) + Markup(".")
+
+
+# --- events and timeline ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EventRow(Cited):
+    when: str
+    summary: str
+    status: Markup
+    sources: tuple[str, ...]
+
+
+def event_rows(events: tuple[Event, ...]) -> tuple[EventRow, ...]:
+    return tuple(EventRow(e.date.human(), e.summary, status_badge(e.status), e.sources)
+                 for e in sorted(events, key=lambda e: e.date.iso))
+
+
+@dataclass(frozen=True)
+class TimelineRow(Cited):
+    date: PartialDate
+    text: Markup
+    status: Markup | None
+    sources: tuple[str, ...]
+
+
+def timeline_row(inv: Investigation, entry: analysis.TimelineEntry, prefix: str = "") -> TimelineRow:
+    claim = inv.claims[entry.key]
+    if entry.kind == "reply":
+        response = next(r for r in claim.responses if r.by == entry.response_by and r.date == entry.date)
+        about = md_text(f"about a claim on {inv.name(claim.subject)}'s page: ")
+        text = Markup(f"{link(inv, response.by, prefix)} replied {about}") + md_text(response.summary)
+        return TimelineRow(entry.date, text, None, response.sources)
+    if isinstance(claim, Relation):
+        label = s.RELATION_TYPES[claim.type].label
+        goods = md_text(f" ({claim.goods})") if claim.goods else Markup("")
+        text = Markup(f"{link(inv, claim.subject, prefix)} {md_text(label)} {link(inv, claim.target, prefix)}{goods}")
+        return TimelineRow(entry.date, text, status_badge(claim.status), claim.sources)
+    if isinstance(claim, Sanction):
+        if entry.kind == "delisting":
+            text = Markup(f"{link(inv, claim.subject, prefix)}: delisted")
+        else:
+            text = Markup(f"{link(inv, claim.subject, prefix)}: ") + sanction_clause(inv, claim, prefix, cites=False)
+        return TimelineRow(entry.date, text, None, claim.sources)
+    text = Markup(f"{link(inv, claim.subject, prefix)}: ") + md_text(claim.summary)
+    return TimelineRow(entry.date, text, status_badge(claim.status), claim.sources)
+
+
+# --- supply-chain paths --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PathRow(Cited):
+    text: Markup
+    sources: tuple[str, ...]
+
+
+def path_row(inv: Investigation, path: analysis.Path, prefix: str = "", here: str | None = None) -> PathRow:
+    steps = [Markup(f"**{md_text(inv.name(node))}**") if node == here else link(inv, node, prefix)
+             for node in path.nodes]
+    if path.end_use:
+        steps.append(md_text(path.end_use))
+    sources = tuple(dict.fromkeys(src for key in path.relations for src in inv.claims[key].sources))
+    return PathRow(Markup(" → ").join(steps), sources)
+
+
+MAX_NODES = 40
+
+# --- network graphs -----------------------------------------------------------------------------
+
+def graph(inv: Investigation, nodes: set[str], edges: tuple[Relation, ...], title: str, href_prefix: str,
+          focus: str | None = None) -> Graph:
+    graph_nodes = tuple(Node(n, inv.name(n), inv.entities[n].kind, f"{href_prefix}{n}/", n == focus)
+                        for n in sorted(nodes))
+    graph_edges = []
+    for r in edges:
+        edge_title = (f"{inv.name(r.subject)} {s.RELATION_TYPES[r.type].label} {inv.name(r.target)} "
+                      f"({s.CLAIM_STATUSES[r.status].label.lower()})")
+        hops = [r.subject] + [v for v in r.via if v in nodes] + [r.target]  # through intermediaries
+        graph_edges.extend(Edge(a, b, r.type, r.status, edge_title) for a, b in zip(hops, hops[1:]))
+    return Graph(title, graph_nodes, tuple(graph_edges))
+
+
+def neighbourhood_graph(inv: Investigation, derived: analysis.Derived, entity_id: str) -> Graph | None:
+    """One hop around the entity, or two when one hop shows too little."""
+    nodes, edges = analysis.neighbourhood(derived.touching, entity_id, hops=1)
+    if len(nodes) < 6:
+        wider = analysis.neighbourhood(derived.touching, entity_id, hops=2)
+        if len(wider[0]) <= MAX_NODES:
+            nodes, edges = wider
+    if len(nodes) < 2:
+        return None
+    if len(nodes) > MAX_NODES:  # a hub: keep its busiest neighbours, readable at this size
+        busiest = sorted(nodes - {entity_id}, key=lambda n: (-len(derived.touching.get(n, ())), n))
+        nodes = {entity_id, *busiest[:MAX_NODES - 1]}
+        edges = tuple(r for r in edges if r.subject in nodes and r.target in nodes)
+    return graph(inv, nodes, edges, f"Network around {inv.name(entity_id)}", "../", focus=entity_id)

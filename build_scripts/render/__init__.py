@@ -1,0 +1,1 @@
+"""Stage 5: page contexts printed through templates into Markdown, and maps into HTML."""

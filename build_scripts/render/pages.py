@@ -1,0 +1,108 @@
+"""Stage 5: render page contexts through Jinja2 into Markdown files.
+
+Card text can never run as template code: it reaches Jinja only as context
+values, and every value printed is escaped by ``finalize`` unless Python built
+it as :class:`Markup`. Writes compare before writing (unchanged files keep
+their modification time, so a live preview rebuilds only what changed) and
+pages whose card is gone are deleted.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from build_scripts.pages.kit import Page
+from build_scripts.pages.markup import md_text
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _finalize(value: object) -> object:
+    if value is None:
+        return ""
+    return md_text(value)
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=False,  # Markdown output: escaping is ``finalize``'s job
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_page(env: jinja2.Environment, page: Page) -> str:
+    context = dict(page.context)
+    meta = context.pop("meta", {})
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=1000).strip()
+    text = env.get_template(page.template).render(front_matter=Markup(front), **context)
+    return "\n".join(line.rstrip() for line in text.splitlines()).strip("\n") + "\n"
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: tuple[str, ...]
+    unchanged: int
+    removed: tuple[str, ...]
+
+
+def write_if_changed(path: Path, content: str | bytes) -> bool:
+    """Write atomically, and only if the content differs. True when written."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def render_pages(pages: Iterable[Page]) -> dict[str, str]:
+    """Markdown text of every page, by path under docs/."""
+    env = environment()
+    return {page.path: render_page(env, page) for page in pages}
+
+
+def write_outputs(files: Mapping[str, str | bytes], docs_dir: Path, managed_dirs: Iterable[str]) -> WriteReport:
+    """Write every generated file; delete files in ``managed_dirs`` that nothing produced."""
+    written, unchanged = [], 0
+    for rel in sorted(files):
+        if write_if_changed(docs_dir / rel, files[rel]):
+            written.append(rel)
+        else:
+            unchanged += 1
+    wanted = {docs_dir / rel for rel in files}
+    removed = []
+    for managed in managed_dirs:
+        root = docs_dir / managed
+        if not root.exists():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path not in wanted:
+                path.unlink()
+                removed.append(path.relative_to(docs_dir).as_posix())
+        for folder in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
+            if not any(folder.iterdir()):
+                folder.rmdir()
+    return WriteReport(tuple(written), unchanged, tuple(removed))

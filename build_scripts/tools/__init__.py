@@ -1,0 +1,1 @@
+"""Stage 6: what the command line runs: the build pipeline, scaffolds, synthetic investigations, benchmarks."""

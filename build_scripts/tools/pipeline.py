@@ -1,0 +1,79 @@
+"""The stages wired together: cards folder in, Markdown pages out.
+
+No printing and no exiting here; callers (the CLI, the MkDocs hook, tests)
+decide what to do with the results.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from build_scripts.cards.validate import Validation, validate_dir
+from build_scripts.export import data as exports
+from build_scripts.model import entities as model
+from build_scripts.pages import mapdata, overviews, reference
+from build_scripts.pages.kit import BROWSE_DIR, ENTITY_DIR
+from build_scripts.render import maps
+from build_scripts.render.pages import WriteReport, render_pages, write_outputs
+from build_scripts.schema import jsonschema as schema_json
+
+GENERATED_DIRS = (ENTITY_DIR, BROWSE_DIR, reference.REFERENCE_DIR, mapdata.MAPS_DIR,
+                  maps.VENDOR_DIR, exports.DATA_DIR)
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    validation: Validation
+    investigation: model.Investigation | None
+    report: WriteReport | None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase, in order
+
+    @property
+    def ok(self) -> bool:
+        return self.validation.ok
+
+
+Progress = Callable[[str, str], None]  # (phase, what was done)
+
+
+def generate(cards_dir: Path, docs_dir: Path, progress: Progress | None = None) -> GenerateResult:
+    """Validate every card; if all pass, write the generated pages under ``docs_dir``.
+
+    ``progress`` is told when each phase ends, with counts, so long builds never sit silent.
+    """
+    report_progress = progress or (lambda phase, what: None)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def phase(name: str, what: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = now - clock
+        clock = now
+        report_progress(name, what)
+
+    validation = validate_dir(cards_dir)
+    timings["load"] = validation.load_seconds
+    timings["validate"] = time.perf_counter() - clock - validation.load_seconds
+    clock = time.perf_counter()
+    if not validation.ok:
+        return GenerateResult(validation, None, None, timings)
+    report_progress("validate", f"{len(validation.cards)} cards valid")
+    investigation = model.build(validation.cards)
+    phase("model", f"{len(investigation.entities)} entities, {len(investigation.claims)} claims")
+    map_specs = mapdata.all_maps(investigation)
+    pages = render_pages(overviews.all_pages(investigation, map_specs) + reference.reference_pages())
+    phase("render", f"{len(pages)} pages")
+    map_files = {spec.path: maps.render_map(spec) for spec in map_specs.values()}
+    phase("maps", f"{len(map_files)} maps")
+    data = exports.data_files(investigation)
+    phase("exports", f"{len(data)} data files")
+    files: dict[str, str | bytes] = {**pages, **map_files, **data, **maps.vendor_assets(),
+                                     **schema_json.schema_files()}
+    report = write_outputs(files, docs_dir, GENERATED_DIRS)
+    phase("write", f"{len(report.written)} files written, {report.unchanged} unchanged, "
+                   f"{len(report.removed)} removed")
+    return GenerateResult(validation, investigation, report, timings)
