@@ -88,7 +88,8 @@ if getattr(yaml, "__with_libyaml__", False):
         def get_single_node(self) -> yaml.Node | None:  # the Python composer's, not libyaml's
             return yaml.composer.Composer.get_single_node(self)
 else:  # pragma: no cover - PyYAML built without libyaml
-    class _CardComposer(_RefusesAnchors, yaml.SafeLoader):  # type: ignore[no-redef]  # the same class, pure Python
+    # mypy sees both branches; only one defines the class at run time.
+    class _CardComposer(_RefusesAnchors, yaml.SafeLoader):  # type: ignore[no-redef]
         pass
 
 
