@@ -64,7 +64,7 @@ def make_project(target: Path, cards_dir: Path) -> Path:
     return target
 
 
-def build_site(project: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def build_site(project: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return run_cli("site", "--cards", "entities", "--docs", "docs", "--config", "mkdocs.yml",
                    "--site", "site", cwd=project, env=env)
 
