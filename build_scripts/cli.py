@@ -18,10 +18,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from build_scripts.base.problems import Problem
 from build_scripts.cards.validate import validate_dir
+
+Command = Callable[[argparse.Namespace], int]  # a subcommand: parsed arguments in, exit status out
 
 
 def _print_problems(problems: tuple[Problem, ...]) -> None:
@@ -79,7 +82,7 @@ def source_date_epoch(cards_dir: Path) -> str:
         return os.environ["SOURCE_DATE_EPOCH"]
     try:
         done = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "."], cwd=cards_dir,
-                              capture_output=True, text=True, timeout=30)
+                              capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.SubprocessError):
         return "0"
     stamp = done.stdout.strip()
@@ -169,6 +172,7 @@ def build_site(config: Path, site_dir: Path, epoch: str = "0") -> int:
             [sys.executable, "-m", "mkdocs", "build", "--strict",
              "--config-file", str(config), "--site-dir", str(staging)],
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": epoch},
+            check=False,  # a failed build is reported by the caller, the old site kept
         )
         if done.returncode != 0:
             return done.returncode
@@ -245,7 +249,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    run: Command = args.run  # set_defaults(run=...) on every subcommand
     try:
-        return args.run(args)
+        return run(args)
     except KeyboardInterrupt:
         return 130

@@ -10,24 +10,37 @@ are kept, so the preview keeps running while an editor fixes a typo.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from build_scripts.tools.pipeline import generate
 
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
 log = logging.getLogger("mkdocs.hooks.cards")
-_serving = False
 
 
-def on_startup(command: str, dirty: bool) -> None:
-    global _serving
-    _serving = command == "serve"
+@dataclass
+class _Session:
+    """What the hook remembers between the events of one MkDocs run."""
+
+    serving: bool = False
 
 
-def on_pre_build(config) -> None:
-    if not _serving:
+_session = _Session()
+
+
+def on_startup(*, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+    _session.serving = command == "serve"
+
+
+def on_pre_build(*, config: MkDocsConfig) -> None:
+    if not _session.serving:
         return  # `make site` generated the pages already
     project = Path(config.config_file_path).resolve().parent
-    result = generate(project / "entities", Path(config["docs_dir"]))
+    result = generate(project / "entities", Path(config.docs_dir))
     for problem in result.validation.problems:
         log.error(str(problem))
     if result.report and (result.report.written or result.report.removed):

@@ -46,9 +46,10 @@ def cards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cards:
     return Cards(tmp_path / "cards")
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The command line in a fresh interpreter; the caller asserts on its exit status and output."""
     return subprocess.run([sys.executable, "-m", "build_scripts", *args], cwd=cwd, capture_output=True,
-                          text=True, env={**os.environ, **(env or {})})
+                          text=True, env={**os.environ, **(env or {})}, check=False)
 
 
 def make_project(target: Path, cards_dir: Path) -> Path:
@@ -63,7 +64,7 @@ def make_project(target: Path, cards_dir: Path) -> Path:
     return target
 
 
-def build_site(project: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def build_site(project: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return run_cli("site", "--cards", "entities", "--docs", "docs", "--config", "mkdocs.yml",
                    "--site", "site", cwd=project, env=env)
 

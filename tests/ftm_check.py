@@ -17,7 +17,8 @@ from followthemoney.types import registry
 
 
 def check(path: str) -> list[str]:
-    lines = [json.loads(raw) for raw in open(path, encoding="utf-8") if raw.strip()]
+    with open(path, encoding="utf-8") as handle:
+        lines = [json.loads(raw) for raw in handle if raw.strip()]
     schemata = {line["id"]: line["schema"] for line in lines}
     problems = []
     for number, line in enumerate(lines, start=1):

@@ -28,7 +28,7 @@ def test_claim_seen_from_each_side(inv):
     subject = entity_context(inv, "acme-china").context
     target = entity_context(inv, "buyer-ru").context
     middle = entity_context(inv, "middleman").context
-    (group, rows), = [g for g in subject["groups"] if g[0] == "Supply and trade"]
+    (_, rows), = [g for g in subject["groups"] if g[0] == "Supply and trade"]
     assert rows[0].lead == "Supplied goods to [Buyer RU](buyer-ru.md)"
     assert target["groups"][0][1][0].lead == "Received goods from [Acme China](acme-china.md)"
     assert middle["groups"][0][1][0].lead == (

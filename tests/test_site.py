@@ -12,7 +12,13 @@ from conftest import ROOT, build_site, make_project
 from build_scripts.cards.validate import validate_dir
 from build_scripts.model import entities as model
 
-REQUIRED_IDS = ["spacety-china", "spacety-luxembourg", "terra-tech", "wagner-group", "technoport", "poly-technologies", "rosoboronexport", "fujian-nanan-baofeng", "avic-international", "kret", "rostec", "china-taly-aviation", "almaz-antey", "sinno-electronics", "dji", "hikvision", "wuhan-global-sensor-technology", "wuhan-tongsheng-technology", "c4ads", "us-treasury", "changsha", "luxembourg", "shanghai", "bakhmut", "moscow", "hong-kong", "wuhan"]
+REQUIRED_IDS = [
+    "spacety-china", "spacety-luxembourg", "terra-tech", "wagner-group", "technoport", "poly-technologies",
+    "rosoboronexport", "fujian-nanan-baofeng", "avic-international", "kret", "rostec", "china-taly-aviation",
+    "almaz-antey", "sinno-electronics", "dji", "hikvision", "wuhan-global-sensor-technology",
+    "wuhan-tongsheng-technology", "c4ads", "us-treasury", "changsha", "luxembourg", "shanghai", "bakhmut",
+    "moscow", "hong-kong", "wuhan",
+]
 
 
 class Links(HTMLParser):

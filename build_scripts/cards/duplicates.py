@@ -12,24 +12,29 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from build_scripts.base.problems import Problem
 from build_scripts.schema import PARTY_KINDS
 
-SUFFIXES = frozenset(["co", "company", "corp", "corporation", "inc", "incorporated", "ltd", "limited", "llc", "plc", "sa", "ag", "gmbh", "bv", "nv", "jsc", "ojsc", "pjsc", "cjsc", "ao", "oao", "pao", "zao", "ooo", "holding", "holdings", "group", "the", "of", "and"])
+SUFFIXES = frozenset([
+    "co", "company", "corp", "corporation", "inc", "incorporated", "ltd", "limited", "llc", "plc",
+    "sa", "ag", "gmbh", "bv", "nv", "jsc", "ojsc", "pjsc", "cjsc", "ao", "oao", "pao", "zao", "ooo",
+    "holding", "holdings", "group", "the", "of", "and",
+])
 
 
 def words(name: str) -> tuple[str, ...]:
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
     text = re.sub(r"(?<=\b[a-z])\.(?=[a-z]\b)", "", text)  # S.A. -> sa, U.S. -> us
-    out = []
+    out: list[str] = []
     for word in re.findall(r"[a-z0-9]+", text):
         if word in SUFFIXES:
             continue
-        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        out.append(word)
+        plural = len(word) > 4 and word.endswith("s") and not word.endswith("ss")
+        out.append(word[:-1] if plural else word)
     return tuple(out)
 
 
@@ -74,14 +79,30 @@ def near_duplicates(names: list[Named], distinct: dict[str, set[str]]) -> list[P
     return sorted(warnings.values())
 
 
-def party_names(cards, positions: dict[str, tuple[int, int]]) -> tuple[list[Named], dict[str, set[str]]]:
+class CardFields(Protocol):
+    """What this check reads of a validated card (``validate.CheckedCard``, which imports this module)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def display(self) -> str: ...
+    @property
+    def data(self) -> Mapping[str, Any]: ...  # card fields as validated: text, numbers, lists, mappings
+
+
+def party_names(
+    cards: Iterable[CardFields], positions: Mapping[str, tuple[int, int]]
+) -> tuple[list[Named], dict[str, set[str]]]:
     """Every name and alias of every party card, and the pairs declared distinct."""
-    names, distinct = [], {}
+    names: list[Named] = []
+    distinct: dict[str, set[str]] = {}
     for card in cards:
         if card.kind not in PARTY_KINDS or card.data.get("unnamed"):
             continue
         line, column = positions.get(card.id, (1, 1))
-        labels = [card.data["name"]] + [a["name"] for a in card.data.get("aliases", ())]
+        labels: list[str] = [card.data["name"], *(a["name"] for a in card.data.get("aliases", ()))]
         for label in dict.fromkeys(labels):
             names.append(Named(card.id, card.display, line, column, label, frozenset(words(label))))
         distinct[card.id] = set(card.data.get("distinct_from", ()))

@@ -13,10 +13,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import yaml
 
-from build_scripts.base.problems import Problem
+from build_scripts.base.problems import FieldPath, Problem, format_field
 
 MAX_CARD_BYTES = 256 * 1024
 MAX_DEPTH = 32
@@ -38,35 +39,45 @@ class CardFile:
     root: yaml.MappingNode
 
 
+class _Position(Protocol):
+    """Where a YAML event or node starts: PyYAML's Python and libyaml's C marks both fit."""
+
+    line: int  # 0-based
+    column: int  # 0-based
+
+
 class _CardSyntaxError(Exception):
-    def __init__(self, mark: yaml.Mark, message: str) -> None:
+    def __init__(self, mark: _Position | None, message: str) -> None:
         super().__init__(message)
         self.mark = mark
         self.message = message
 
 
-class _RefusesAnchors:
+class _RefusesAnchors(yaml.composer.Composer):
     """Composes nodes only (never objects), refusing anchors and aliases."""
 
-    def compose_node(self, parent, index):  # type: ignore[override]
+    if TYPE_CHECKING:  # supplied by the parser the concrete composer also derives from
+        def peek_event(self) -> yaml.Event | None: ...
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
             raise _CardSyntaxError(
                 event.start_mark,
                 f"YAML alias '*{event.anchor}' is not allowed in cards; write the value out in full",
             )
-        if getattr(event, "anchor", None):
+        if isinstance(event, yaml.NodeEvent) and event.anchor:
             raise _CardSyntaxError(
                 event.start_mark,
                 f"YAML anchor '&{event.anchor}' is not allowed in cards; write the value out in full",
             )
-        return super().compose_node(parent, index)  # type: ignore[misc]
+        return super().compose_node(parent, index)
 
 
 if getattr(yaml, "__with_libyaml__", False):
     from yaml._yaml import CParser
 
-    class _CardComposer(_RefusesAnchors, yaml.composer.Composer, yaml.resolver.Resolver, CParser):
+    class _CardComposer(_RefusesAnchors, yaml.resolver.Resolver, CParser):
         """libyaml's C parser for speed, with the Python composer (and its checks) on top."""
 
         def __init__(self, stream: str) -> None:
@@ -74,9 +85,10 @@ if getattr(yaml, "__with_libyaml__", False):
             yaml.composer.Composer.__init__(self)
             yaml.resolver.Resolver.__init__(self)
 
-        def get_single_node(self):  # the Python composer's, not libyaml's
+        def get_single_node(self) -> yaml.Node | None:  # the Python composer's, not libyaml's
             return yaml.composer.Composer.get_single_node(self)
 else:  # pragma: no cover - PyYAML built without libyaml
+    # mypy sees both branches; only one defines the class at run time.
     class _CardComposer(_RefusesAnchors, yaml.SafeLoader):  # type: ignore[no-redef]
         pass
 
@@ -116,16 +128,17 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def _decode(data: bytes, where: str) -> tuple[str | None, Problem | None]:
+def _decode(data: bytes, where: str) -> str | Problem:
+    """The text of a card, or the problem that stops reading it."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return None, Problem(where, 1, 1, "", "file starts with a byte-order mark; save it as UTF-8 without BOM")
+        return Problem(where, 1, 1, "", "file starts with a byte-order mark; save it as UTF-8 without BOM")
     try:
-        return data.decode("utf-8"), None
+        return data.decode("utf-8")
     except UnicodeDecodeError as err:
         good = data[: err.start].decode("utf-8")
         line, column = _position(good, len(good))
-        return None, Problem(where, line, column, "",
-                             f"file is not valid UTF-8 (byte 0x{data[err.start]:02x}); save it as UTF-8")
+        return Problem(where, line, column, "",
+                       f"file is not valid UTF-8 (byte 0x{data[err.start]:02x}); save it as UTF-8")
 
 
 def _tab_problems(text: str, where: str) -> list[Problem]:
@@ -144,10 +157,8 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 def _structure_problems(root: yaml.Node, where: str) -> list[Problem]:
     """Explicit tags, duplicate keys and nesting depth, all collected."""
-    from build_scripts.base.problems import format_field
-
     problems: list[Problem] = []
-    stack: list[tuple[yaml.Node, tuple, int]] = [(root, (), 0)]
+    stack: list[tuple[yaml.Node, FieldPath, int]] = [(root, (), 0)]
     while stack:
         node, field, depth = stack.pop()
         if depth > MAX_DEPTH:
@@ -156,8 +167,9 @@ def _structure_problems(root: yaml.Node, where: str) -> list[Problem]:
             continue
         if node.tag not in _PLAIN_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            problems.append(Problem(where, *_mark(node), format_field(field),
-                                    f"YAML tag '{tag}' is not allowed; cards hold plain text, numbers, lists and mappings"))
+            problems.append(Problem(
+                where, *_mark(node), format_field(field),
+                f"YAML tag '{tag}' is not allowed; cards hold plain text, numbers, lists and mappings"))
             continue
         if isinstance(node, yaml.MappingNode):
             seen: dict[str, yaml.Node] = {}
@@ -168,14 +180,14 @@ def _structure_problems(root: yaml.Node, where: str) -> list[Problem]:
                     continue
                 if key.value in seen:
                     first = seen[key.value].start_mark.line + 1
-                    problems.append(Problem(where, *_mark(key), format_field(field + (key.value,)),
+                    problems.append(Problem(where, *_mark(key), format_field((*field, key.value)),
                                             f"duplicate key '{key.value}' (first given on line {first}); keep one"))
                     continue
                 seen[key.value] = key
-                stack.append((value, field + (key.value,), depth + 1))
+                stack.append((value, (*field, key.value), depth + 1))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
-                stack.append((item, field + (index,), depth + 1))
+                stack.append((item, (*field, index), depth + 1))
     return problems
 
 
@@ -186,11 +198,11 @@ def load_card(path: Path, folder: str = "") -> tuple[CardFile | None, list[Probl
         return None, [Problem(where, 1, 1, "", "symbolic links are not allowed as cards; commit a regular file")]
     size = path.stat().st_size
     if size > MAX_CARD_BYTES:
-        return None, [Problem(where, 1, 1, "",
-                              f"file is {size} bytes, over the limit of {MAX_CARD_BYTES}; split it or shorten the text")]
-    text, problem = _decode(path.read_bytes(), where)
-    if text is None:
-        return None, [problem]  # type: ignore[list-item]
+        return None, [Problem(
+            where, 1, 1, "", f"file is {size} bytes, over the limit of {MAX_CARD_BYTES}; split it or shorten the text")]
+    text = _decode(path.read_bytes(), where)
+    if isinstance(text, Problem):
+        return None, [text]
     tabs = _tab_problems(text, where)
     if tabs:
         return None, tabs
@@ -201,7 +213,8 @@ def load_card(path: Path, folder: str = "") -> tuple[CardFile | None, list[Probl
         finally:
             composer.dispose()
     except _CardSyntaxError as err:
-        return None, [Problem(where, err.mark.line + 1, err.mark.column + 1, "", err.message)]
+        line, column = (err.mark.line + 1, err.mark.column + 1) if err.mark else (1, 1)
+        return None, [Problem(where, line, column, "", err.message)]
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -119,7 +119,7 @@ def supply_paths(inv: Investigation, max_hops: int = MAX_HOPS) -> tuple[Path, ..
         if len(keys) < max_hops:
             for relation in moves.get(here.id, ()):
                 if relation.target not in parties:
-                    walk(parties + list(relation.via) + [relation.target], keys + [relation.key])
+                    walk(parties + list(relation.via) + [relation.target], [*keys, relation.key])
 
     for start in sorted(set(moves) - receivers):
         found_here = 0

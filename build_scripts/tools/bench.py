@@ -82,7 +82,8 @@ def project(folder: Path, entities: int, seed: int) -> Path:
 def _fetch(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
+            body: bytes = response.read()
+            return body.decode("utf-8")
     except OSError:
         return ""
 
@@ -94,7 +95,7 @@ def edit_loop(folder: Path, log: Path, limit: float, startup: float = 3600.0) ->
     """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     with open(log, "ab") as out:
         server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty",
@@ -129,10 +130,10 @@ def measure(entities: int, seed: int, work: Path, edit_limit: float = 120.0) -> 
     python = sys.executable
     generator_s, generator_mb = _run([python, "-m", "build_scripts", "generate", "--no-progress",
                                       "--timings", str(timings)], folder, log)
-    phases = json.loads(timings.read_text())
+    phases: dict[str, float] = json.loads(timings.read_text())
     build = [python, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir"]
-    mkdocs_s, mkdocs_mb = _run(build + [str(folder / "site")], folder, log)
-    floor_s, _ = _run(build + [str(folder / "site-floor")], folder, log)
+    mkdocs_s, mkdocs_mb = _run([*build, str(folder / "site")], folder, log)
+    floor_s, _ = _run([*build, str(folder / "site-floor")], folder, log)
     site = folder / "site"
     site_bytes = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     pages = [p.stat().st_size for p in (site / "entities").glob("*/index.html")]
