@@ -7,7 +7,8 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build_scripts.cards.validate import slugify, validate_dir
+from build_scripts.base.text import slugify
+from build_scripts.cards.validate import validate_dir
 
 
 def messages(cards) -> list[str]:
@@ -76,7 +77,7 @@ def test_unknown_field_without_a_close_match_lists_allowed_fields(cards):
     cards.write("sources/s.yaml", "name: S\ntype: report\nzzz: 1\n")
     assert messages(cards) == [
         "cards/sources/s.yaml:3:1: zzz: unknown field 'zzz'; allowed fields: name, title, publisher, type, date, "
-        "authors, url, archive_url, language, based_on, summary, tags"]
+        "authors, url, archive_url, language, based_on, summary, tags, text_file"]
 
 
 def test_wrong_types(cards):
