@@ -25,7 +25,7 @@ CLAIM_EXTRA = ("key", "subject")
 
 
 def _empty(value: object) -> bool:
-    return value is None or value is False or value == () or value == ""
+    return value is None or value is False or value in ((), "")
 
 
 # --- JSON ----------------------------------------------------------------------------------------
