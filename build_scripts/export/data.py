@@ -15,7 +15,7 @@ from typing import Any
 
 from build_scripts import schema as s
 from build_scripts.export import ftm
-from build_scripts.model.entities import Entity, Investigation
+from build_scripts.model.entities import Entity, Investigation, value_of
 
 DATA_DIR = "data"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -45,7 +45,7 @@ def record_json(record: s.Record, obj: object) -> dict[str, object]:
     """The public, non-empty fields of a model object as JSON data, keyed by field name."""
     out: dict[str, object] = {k: getattr(obj, k) for k in CLAIM_EXTRA if hasattr(obj, k)}
     for field in record.fields:
-        value = getattr(obj, field.attribute)
+        value = value_of(obj, field)
         if not field.public or _empty(value):
             continue
         if isinstance(field.type, s.ValueType):
@@ -88,8 +88,7 @@ def _label(typ: object, value: Any) -> str:
     if isinstance(typ, s.TextOrRecord):
         typ = typ.record
     if isinstance(typ, s.Record):
-        return ":".join(str(getattr(value, typ.field_named(n).attribute))  # type: ignore[union-attr]
-                        for n in typ.csv_label)
+        return ":".join(str(value_of(value, f)) for f in typ.fields if f.name in typ.csv_label)
     assert isinstance(typ, s.ValueType)
     return str(typ.cell(value))
 
@@ -101,7 +100,7 @@ def cells(typ: object, value: Any) -> tuple[object, ...]:
     if isinstance(typ, s.ListOf):
         return ([_label(typ.item, v) for v in value],)
     if isinstance(typ, s.Record):
-        return tuple(c for f in typ.fields if f.public for c in cells(f.type, getattr(value, f.attribute)))
+        return tuple(c for f in typ.fields if f.public for c in cells(f.type, value_of(value, f)))
     assert isinstance(typ, s.ValueType)
     return typ.cells(value)
 
@@ -144,14 +143,14 @@ def claim_columns(record: s.Record) -> list[str]:
 
 def entities_csv(inv: Investigation) -> str:
     fields = entity_fields()
-    rows = [[e.id, e.kind, *(c for f in fields for c in cells(f.type, getattr(e, f.attribute))),
+    rows = [[e.id, e.kind, *(c for f in fields for c in cells(f.type, value_of(e, f))),
              f"entities/{e.id}/"] for e in inv.entities.values()]
     return _csv(entity_columns(), rows)
 
 
 def relations_csv(inv: Investigation) -> str:
     fields = [f for f in s.RELATION.fields if _in_csv(f)]
-    rows = [[r.key, r.subject, *(c for f in fields for c in cells(f.type, getattr(r, f.attribute)))]
+    rows = [[r.key, r.subject, *(c for f in fields for c in cells(f.type, value_of(r, f)))]
             for entity in inv.entities.values() for r in entity.relations]
     return _csv(claim_columns(s.RELATION), rows)
 

@@ -22,7 +22,7 @@ import json
 from typing import Any
 
 from build_scripts import schema as s
-from build_scripts.model.entities import Entity, Investigation, Relation
+from build_scripts.model.entities import Entity, Investigation, Relation, value_of
 
 ENTITY_SCHEMATA = {kind: info.ftm_schema for kind, info in s.KINDS.items()}
 KIND_OF_SCHEMA = {v: k for k, v in ENTITY_SCHEMATA.items()}
@@ -43,7 +43,7 @@ def ftm_values(typ: object, value: Any) -> list[str]:
     if isinstance(typ, s.TextOrRecord):
         field = typ.record.field_named(typ.text_field)
         assert field is not None  # the schema names one of its own fields
-        return ftm_values(field.type, getattr(value, field.attribute))
+        return ftm_values(field.type, value_of(value, field))
     if isinstance(typ, s.Record):
         return []  # records have no FtM property of their own
     assert isinstance(typ, s.ValueType)
@@ -57,7 +57,7 @@ def properties(record: s.Record, obj: object, ftm_schema: str) -> dict[str, list
         prop = field.ftm_property(ftm_schema)
         if prop is None or not field.public:
             continue
-        values = ftm_values(field.type, getattr(obj, field.attribute))
+        values = ftm_values(field.type, value_of(obj, field))
         if values:
             props.setdefault(prop, []).extend(values)
     return props

@@ -7,6 +7,7 @@ single pass over the cards, so later stages never scan all cards per card.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -17,14 +18,14 @@ from build_scripts.cards.validate import CheckedCard
 from build_scripts.schema import Citation, PartialDate
 
 __all__ = ["Alias", "Citation", "Entity", "Event", "Identifier", "Investigation", "Money", "PartialDate",
-           "Relation", "Response", "Sanction", "build", "entity_from_card"]
+           "Relation", "Response", "Sanction", "build", "entity_from_card", "fields_of", "value_of"]
 
 # Each class below holds the fields of one schema record (tests/test_contract.py checks that
 # they agree); entity_from_card fills them from the schema, never field by field.
 
 
 class Cites:
-    """A claim with citations; ``sources`` gives the cited source ids, in order."""
+    """Something with citations; ``sources`` gives the cited source ids, in order."""
 
     citations: tuple[Citation, ...]
 
@@ -38,12 +39,14 @@ class Alias:
     name: str
     lang: str | None = None
     note: str | None = None
+    extra: tuple[tuple[str, object], ...] = ()  # fields without an attribute yet: see fields_of
 
 
 @dataclass(frozen=True)
 class Identifier:
     scheme: str
     value: str
+    extra: tuple[tuple[str, object], ...] = ()  # fields without an attribute yet: see fields_of
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Money:
     amount: float
     currency: str
     qualifier: str | None = None
+    extra: tuple[tuple[str, object], ...] = ()  # fields without an attribute yet: see fields_of
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class Response(Cites):
     role: str | None = None
     date: PartialDate | None = None
     quote: str | None = None
+    extra: tuple[tuple[str, object], ...] = ()  # fields without an attribute yet: see fields_of
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class Relation(Cites):
     role: str | None = None
     note: str | None = None
     responses: tuple[Response, ...] = ()
+    extra: tuple[tuple[str, object], ...] = ()  # fields without an attribute yet: see fields_of
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,7 @@ class Sanction(Cites):
     end: PartialDate | None = None
     reason: str | None = None
     responses: tuple[Response, ...] = ()
+    extra: tuple[tuple[str, object], ...] = ()  # fields without an attribute yet: see fields_of
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,7 @@ class Event(Cites):
     status: str
     citations: tuple[Citation, ...]
     id: str | None = None
+    extra: tuple[tuple[str, object], ...] = ()  # fields without an attribute yet: see fields_of
 
 
 @dataclass(frozen=True)
@@ -150,6 +158,7 @@ class Entity:
     language: str | None = None
     based_on: tuple[str, ...] = ()
     text_file: str | None = None  # the editors' copy of the source text; never exported
+    extra: tuple[tuple[str, object], ...] = ()  # fields without an attribute yet: see fields_of
 
 
 # The model class of each nested record, by record name.
@@ -166,23 +175,47 @@ def _convert(typ: object, value: Any) -> object:
     if isinstance(typ, s.TextOrRecord):
         return _convert(typ.record, value)
     if isinstance(typ, s.Record):
-        return RECORD_CLASSES[typ.name](**fields_of(typ, value))
+        cls = RECORD_CLASSES[typ.name]
+        return cls(**fields_of(typ, value, cls))
     return value  # value types already give the model's value (str, number, PartialDate, Citation)
 
 
-def fields_of(record: s.Record, data: Mapping[str, Any]) -> dict[str, object]:
-    """Keyword arguments for the model class of ``record``, from a card's checked values."""
-    return {f.attribute: _convert(f.type, data[f.name]) for f in record.fields if f.name in data}
+def fields_of(record: s.Record, data: Mapping[str, Any], cls: type) -> dict[str, object]:
+    """Keyword arguments for ``cls``, the model class of ``record``, from a card's checked values.
+
+    A field the class has no attribute for (one just added to the schema) goes into ``extra``.
+    """
+    declared = {f.name for f in dataclasses.fields(cls)}
+    values: dict[str, object] = {}
+    extra: list[tuple[str, object]] = []
+    for spec in record.fields:
+        if spec.name in data:
+            value = _convert(spec.type, data[spec.name])
+            if spec.attribute in declared:
+                values[spec.attribute] = value
+            else:
+                extra.append((spec.attribute, value))
+    if extra:
+        values["extra"] = tuple(extra)
+    return values
+
+
+def value_of(obj: object, spec: s.Field) -> Any:
+    """The value of a schema field on a model object: its attribute, or its entry in ``extra``."""
+    if hasattr(obj, spec.attribute):
+        return getattr(obj, spec.attribute)
+    return dict(getattr(obj, "extra", ())).get(spec.attribute)
 
 
 def entity_from_card(card: CheckedCard) -> Entity:
     record = s.CARD_RECORDS[card.kind]
-    values = fields_of(record, {k: v for k, v in card.data.items() if k not in s.CLAIM_RECORDS})
+    values = fields_of(record, {k: v for k, v in card.data.items() if k not in s.CLAIM_RECORDS}, Entity)
     for name, claim_record in s.CLAIM_RECORDS.items():
         if name in card.data:
             items: Any = card.data[name]
             values[name] = tuple(
-                CLAIM_CLASSES[name](key=f"{card.id}/{name}/{index}", subject=card.id, **fields_of(claim_record, item))
+                CLAIM_CLASSES[name](key=f"{card.id}/{name}/{index}", subject=card.id,
+                                    **fields_of(claim_record, item, CLAIM_CLASSES[name]))
                 for index, item in enumerate(items))
     return Entity(id=card.id, kind=card.kind, card_path=card.display, **values)  # type: ignore[arg-type]
 
