@@ -29,7 +29,6 @@ import yaml
 from build_scripts import schema as s
 from build_scripts.base.text import slugify
 from build_scripts.export.ftm import (
-    IDENTIFIER_PROPS,
     KIND_OF_SCHEMA,
     ROLE_SCHEMATA,
     SCHEME_OF_PROP,
@@ -408,5 +407,5 @@ def write_cards(report: ImportReport, out: Path) -> int:
     return len(report.cards)
 
 
-__all__ = ["IDENTIFIER_PROPS", "IMPORTED_SOURCE", "Entry", "ImportReport", "LineProblem", "import_lines",
+__all__ = ["IMPORTED_SOURCE", "Entry", "ImportReport", "LineProblem", "import_lines",
            "read_entries", "write_cards"]
