@@ -24,7 +24,7 @@ __all__ = ["Alias", "Citation", "Entity", "Event", "Identifier", "Investigation"
 # they agree); entity_from_card fills them from the schema, never field by field.
 
 
-class Cites:
+class HasCitations:
     """Something with citations; ``sources`` gives the cited source ids, in order."""
 
     citations: tuple[Citation, ...]
@@ -58,7 +58,7 @@ class Money:
 
 
 @dataclass(frozen=True)
-class Response(Cites):
+class Response(HasCitations):
     by: str
     summary: str
     citations: tuple[Citation, ...]
@@ -69,7 +69,7 @@ class Response(Cites):
 
 
 @dataclass(frozen=True)
-class Relation(Cites):
+class Relation(HasCitations):
     """A claim that ``subject`` is linked to ``target``; ``key`` is unique site-wide."""
 
     key: str
@@ -95,7 +95,7 @@ class Relation(Cites):
 
 
 @dataclass(frozen=True)
-class Sanction(Cites):
+class Sanction(HasCitations):
     key: str
     subject: str
     status: str
@@ -111,7 +111,7 @@ class Sanction(Cites):
 
 
 @dataclass(frozen=True)
-class Event(Cites):
+class Event(HasCitations):
     key: str
     subject: str
     date: PartialDate

@@ -61,9 +61,9 @@ class PartialDate:
         match = _DATE_RE.match(text)
         if not match:
             raise ValueError(f"invalid date '{text}'; {_DATE_HELP}")
-        year, month, day = (int(g) if g else None for g in match.groups())
+        year, month, day = (int(g) if g else 1 for g in match.groups())
         try:
-            dt.date(year or 1, month or 1, day or 1)
+            dt.date(year, month, day)
         except ValueError as err:
             raise ValueError(f"invalid date '{text}' ({err}); {_DATE_HELP}") from None
         return cls(text, derived=derived)
@@ -199,7 +199,7 @@ class ValueType:
 
     # FollowTheMoney
     def to_ftm(self, value: object) -> list[str]:
-        return [_canonical(value)] if value not in (None, "", False) else []
+        return [] if value is None or value is False or value == "" else [_canonical(value)]
 
     def from_ftm(self, text: str) -> object:
         """The value of one FtM property value, or :class:`Invalid`."""
