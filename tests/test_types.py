@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from build_scripts import schema as s
@@ -41,6 +41,7 @@ def test_derived_dates_keep_their_basis_and_sort_by_date():
 
 
 @given(st.text(max_size=12))
+@settings(deadline=None)
 def test_any_text_parses_to_a_date_or_a_message(text):
     value = s.Date().parse(text, "str")
     assert isinstance(value, (PartialDate, Invalid))
