@@ -199,9 +199,9 @@ class _Mapper:
         return self.one(entry, prop, typ, values[0]) if values else None
 
     def one(self, entry: Entry, prop: str | None, typ: object, text: str) -> object:
-        if isinstance(typ, s.Ref):
-            return self.ids.get(text)  # links to entities not imported are dropped
         assert isinstance(typ, s.ValueType)
+        if typ.ftm_type == "entity":  # an FtM entity id: the id its card got; links to others are dropped
+            return self.ids.get(text)
         value = typ.from_ftm(text)
         if isinstance(value, s.Invalid):
             self.report.problems.append(LineProblem(entry.line, f"properties.{prop}: {value.message}"))
