@@ -4,7 +4,7 @@
     python -m build_scripts generate           validate, then write the pages under docs/
     python -m build_scripts site               generate, then build the site into site/
     python -m build_scripts new KIND NAME      write a card skeleton (never overwrites)
-    python -m build_scripts import-ftm FILE OUT   cards from FollowTheMoney entity JSON lines
+    python -m build_scripts import-ftm FILE OUT [--keep-going]   cards from FollowTheMoney entity JSON lines
     python -m build_scripts synth / bench      synthetic investigations and the benchmark
 """
 
@@ -132,23 +132,30 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_import_ftm(args: argparse.Namespace) -> int:
-    from build_scripts.export.ftm import import_lines, write_cards
+    from build_scripts.tools.ftm_import import import_lines, write_cards
 
     source, out = Path(args.file), Path(args.out)
-    if out.exists() and any(out.iterdir()):
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
         print(f"{out} is not empty; import into a new folder, then move the cards you want", file=sys.stderr)
         return 1
     try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        print(f"{source}: cannot read it as UTF-8 text ({err})", file=sys.stderr)
+        data = source.read_bytes()
+    except OSError as err:
+        print(f"{source}: cannot read it ({err.strerror or err})", file=sys.stderr)
         return 1
-    report = import_lines(text)
-    count = write_cards(report, out)
+    report = import_lines(data)
+    for problem in report.problems:
+        print(f"{source}:{problem.line}: {problem.message}", file=sys.stderr)
     for line in report.lines():
         print(f"{source}: {line}", file=sys.stderr)
-    print(f"wrote {count} cards to {out}; next: python -m build_scripts validate {out}")
-    return 0
+    count = len(report.problems)
+    if count and not args.keep_going:
+        print(f"{count} problem{'s' if count != 1 else ''} in {source}; nothing written "
+              "(fix them, or use --keep-going to import the other lines)", file=sys.stderr)
+        return 1
+    written = write_cards(report, out)
+    print(f"wrote {written} cards to {out}; next: python -m build_scripts validate {out}")
+    return 1 if count else 0
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -223,6 +230,8 @@ def parser() -> argparse.ArgumentParser:
     importer = commands.add_parser("import-ftm", help="turn FollowTheMoney entity JSON lines into cards")
     importer.add_argument("file", help="FtM entities, one JSON object per line")
     importer.add_argument("out", help="a new or empty folder for the cards")
+    importer.add_argument("--keep-going", action="store_true",
+                          help="write the cards of the good lines even if some lines are bad (still exit 1)")
     importer.set_defaults(run=cmd_import_ftm)
 
     bench = commands.add_parser("bench", help="measure the generator and MkDocs on synthetic investigations")

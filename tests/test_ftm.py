@@ -74,7 +74,10 @@ def test_import_refuses_a_non_empty_folder_and_reports_bad_lines(tmp_path):
     (tmp_path / "in.json").write_text("not json\n")
     assert run_cli("import-ftm", "in.json", "cards", cwd=tmp_path).returncode == 1
     done = run_cli("import-ftm", "in.json", "new", cwd=tmp_path)
-    assert done.stderr == "in.json: line 1: not an FtM entity (a JSON object with id, schema, properties)\n"
+    assert (done.returncode, done.stderr.splitlines()) == (1, [
+        "in.json:1: not valid JSON (Expecting value at column 1)",
+        "1 problem in in.json; nothing written (fix them, or use --keep-going to import the other lines)"])
+    assert not (tmp_path / "new").exists()
 
 
 def test_entity_pages_carry_json_ld(seed_site):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from build_scripts.model import entities as model
-from build_scripts.model.entities import PartialDate, Sanction
+from build_scripts.model.entities import Citation, PartialDate, Sanction
 from build_scripts.pages import rows
 
 
@@ -21,7 +21,7 @@ def inv() -> model.Investigation:
 
 def sanction(status: str, authority: str | None = "ofac", date: str | None = None, end: str | None = None,
              program: str | None = None) -> Sanction:
-    return Sanction("firm/sanctions/0", "firm", status, ("src",), authority=authority, program=program,
+    return Sanction("firm/sanctions/0", "firm", status, (Citation("src"),), authority=authority, program=program,
                     date=PartialDate(date) if date else None, end=PartialDate(end) if end else None)
 
 

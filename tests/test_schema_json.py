@@ -117,6 +117,27 @@ EXAMPLES = [
     ("source", "date: 2023\n", True),
     ("source", "authors: [A, B]\n", True),
     ("source", "based_on: [a, a]\n", False),
+    # derived dates: a date and its basis, nothing else
+    ("company", REL % ", date: {value: 2023-03, derived: two weeks before the report}", True),
+    ("company", REL % ", date: {value: 2023-03}", False),
+    ("company", REL % ", date: {value: 2023-03, derived: ''}", False),
+    ("company", REL % ", date: {value: 2023-13, derived: x}", False),
+    ("company", REL % ", date: {value: 2023, derived: x, note: y}", False),
+    ("company", REL % ", date: {value: {value: 2023, derived: x}, derived: y}", False),
+    ("source", "date: {value: 2023, derived: from the byline}\n", True),
+    # citations that retell other outlets
+    ("company", "relations:\n  - {type: supplied, target: b, status: reported, sources: [{source: s, retells: [t]}]}\n",
+     True),
+    ("company", "relations:\n  - {type: supplied, target: b, status: reported, sources: [{source: s, retells: []}]}\n",
+     False),
+    ("company", "relations:\n  - {type: supplied, target: b, status: reported, sources: [{source: s}]}\n", False),
+    ("company", "relations:\n  - {type: supplied, target: b, status: reported, sources: [{source: S, retells: [t]}]}"
+                "\n", False),
+    # item ids and source text files
+    ("company", REL % ", id: shipment-2022", True),
+    ("company", REL % ", id: Shipment 2022", False),
+    ("source", "text_file: notes/src.txt\n", True),
+    ("source", "text_file: ''\n", False),
 ]
 
 

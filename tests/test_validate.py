@@ -7,7 +7,8 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build_scripts.cards.validate import slugify, validate_dir
+from build_scripts.base.text import slugify
+from build_scripts.cards.validate import validate_dir
 
 
 def messages(cards) -> list[str]:
@@ -76,7 +77,7 @@ def test_unknown_field_without_a_close_match_lists_allowed_fields(cards):
     cards.write("sources/s.yaml", "name: S\ntype: report\nzzz: 1\n")
     assert messages(cards) == [
         "cards/sources/s.yaml:3:1: zzz: unknown field 'zzz'; allowed fields: name, title, publisher, type, date, "
-        "authors, url, archive_url, language, based_on, summary, tags"]
+        "authors, url, archive_url, language, based_on, summary, tags, text_file"]
 
 
 def test_wrong_types(cards):
@@ -297,3 +298,144 @@ def test_slugify_gives_valid_ids(text):
     from build_scripts.schema import SLUG_RE
     slug = slugify(text)
     assert slug == "" or SLUG_RE.match(slug)
+
+
+# --- derived dates, citations that retell, source text files, item ids ------------------------------
+
+def test_derived_dates_need_a_date_and_its_basis(cards):
+    cards.source()
+    company(cards, "acme", """
+        name: Acme
+        events:
+          - date: {value: 2023-03, derived: two weeks before the 14 March report}
+            summary: Shipped.
+            status: reported
+            sources: [src]
+          - date: {value: 2023-03}
+            summary: Shipped.
+            status: reported
+            sources: [src]
+          - date: {value: 2023-02-30, derived: ''}
+            summary: Shipped.
+            status: reported
+            sources: [src]
+          - date: {value: 2023, derivd: x, derived: y}
+            summary: Shipped.
+            status: reported
+            sources: [src]
+          - date: {value: {value: 2023, derived: x}, derived: y}
+            summary: Shipped.
+            status: reported
+            sources: [src]
+        """)
+    assert messages(cards) == [
+        "cards/companies/acme.yaml:7:11: events[1].date: derived date needs its basis: add "
+        "'derived: <how it was worked out>'",
+        "cards/companies/acme.yaml:11:19: events[2].date.value: invalid date '2023-02-30' (day is out of range for "
+        "month); write YYYY, YYYY-MM or YYYY-MM-DD",
+        "cards/companies/acme.yaml:11:40: events[2].date.derived: is empty; write the text or remove the field",
+        "cards/companies/acme.yaml:15:25: events[3].date.derivd: unknown field 'derivd' (did you mean 'derived'?)",
+        "cards/companies/acme.yaml:19:19: events[4].date.value: expected a date, got a mapping",
+    ]
+
+
+def test_a_derived_date_reaches_the_checked_card_with_its_basis(cards):
+    from build_scripts.schema import PartialDate
+    cards.source()
+    company(cards, "acme", """
+        name: Acme
+        events:
+          - {date: {value: 2023-03, derived: from the report}, summary: S, status: reported, sources: [src]}
+        """)
+    result = validate_dir(cards.root)
+    assert result.ok, result.problems
+    date = next(c for c in result.cards if c.id == "acme").data["events"][0]["date"]
+    assert date == PartialDate("2023-03", derived="from the report") and date.human() == "March 2023"
+
+
+def test_periods_compare_derived_dates_too(cards):
+    cards.source()
+    company(cards, "b", "name: B\n")
+    company(cards, "acme", """
+        name: Acme
+        relations:
+          - {type: contract, target: b, status: reported, sources: [src],
+             start: {value: 2023-05, derived: x}, end: 2023-04}
+        """)
+    assert messages(cards) == ["cards/companies/acme.yaml:4:48: relations[0].end: ends (2023-04) before it "
+                               "starts (2023-05)"]
+
+
+def test_citations_that_retell_other_outlets(cards):
+    for card_id in ("src", "wire", "paper"):
+        cards.source(card_id)
+    company(cards, "acme", """
+        name: Acme
+        events:
+          - date: 2023
+            summary: S
+            status: reported
+            sources: [wire, {source: paper, retells: [wire]}]
+          - date: 2023
+            summary: S
+            status: reported
+            sources: [{source: paper}, {source: paper, retells: [wier], note: x}, src, src]
+          - date: 2023
+            summary: S
+            status: reported
+            sources: [{source: src, retells: []}, {source: wire, retells: [src]}, wire]
+        """)
+    assert messages(cards) == [
+        "cards/companies/acme.yaml:10:15: events[1].sources[0]: missing required field 'retells'",
+        "cards/companies/acme.yaml:10:58: events[1].sources[1].retells[0]: unknown entity 'wier' (did you mean "
+        "'wire'?)",
+        "cards/companies/acme.yaml:10:65: events[1].sources[1].note: unknown field 'note'; allowed fields: source, "
+        "retells",
+        "cards/companies/acme.yaml:10:80: events[1].sources[3]: 'src' is listed twice (also item 2)",
+        "cards/companies/acme.yaml:14:38: events[2].sources[0].retells: needs at least 1 item",
+        "cards/companies/acme.yaml:14:75: events[2].sources[2]: 'wire' is listed twice (also item 1)",
+    ]
+
+
+def test_citations_reach_the_checked_card(cards):
+    from build_scripts.schema import Citation
+    cards.source("wire")
+    cards.source("paper")
+    company(cards, "acme", """
+        name: Acme
+        events:
+          - {date: 2023, summary: S, status: reported, sources: [wire, {source: paper, retells: [wire]}]}
+        """)
+    result = validate_dir(cards.root)
+    assert result.ok, result.problems
+    sources = next(c for c in result.cards if c.id == "acme").data["events"][0]["sources"]
+    assert sources == [Citation("wire"), Citation("paper", ("wire",))]
+
+
+def test_source_text_files_and_item_ids(cards):
+    cards.write("sources/src.yaml", """
+        name: S
+        type: report
+        text_file: "src.txt\\nsecond line"
+        """)
+    company(cards, "b", "name: B\n")
+    company(cards, "acme", """
+        name: Acme
+        relations:
+          - {id: supply-2022, type: contract, target: b, status: reported, sources: [src]}
+          - {id: supply-2022, type: contract, target: b, status: alleged, sources: [src]}
+          - {id: Supply 2023, type: contract, target: b, status: alleged, sources: [src]}
+        sanctions:
+          - {id: supply-2022, status: listed, sources: [src]}
+        """)
+    assert messages(cards) == [
+        "cards/companies/acme.yaml:4:10: relations[1].id: 'supply-2022' is already the id of item 0; give each "
+        "item its own id",
+        "cards/companies/acme.yaml:5:10: relations[2].id: 'Supply 2023' must be lowercase letters, digits and "
+        "hyphens (did you mean 'supply-2023'?)",
+        "cards/sources/src.yaml:3:12: text_file: must be a single line",
+    ]
+
+
+def test_one_slug_function_everywhere():
+    assert slugify("Société Générale") == "societe-generale"

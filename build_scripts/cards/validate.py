@@ -7,24 +7,19 @@ that passed, ready for ``model``.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import time
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import pycountry
 import yaml
 
 from build_scripts import schema as s
 from build_scripts.base.problems import FieldPath, Problem, did_you_mean, format_field, one_of
+from build_scripts.base.text import slugify
 from build_scripts.cards.duplicates import near_duplicates, party_names
 from build_scripts.cards.loader import CardFile, discover, display_path, load_card
 
-_URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _NULL_TAG = "tag:yaml.org,2002:null"
 # YAML 1.2 core schema, as editors' tools (yaml-language-server) read plain scalars.
 _YAML12 = (
@@ -45,7 +40,7 @@ class CheckedCard:
     id: str
     kind: str
     display: str
-    data: dict
+    data: dict[str, object]
 
 
 @dataclass(frozen=True)
@@ -71,12 +66,6 @@ class _PendingRef:
     owner: str
 
 
-def slugify(text: str) -> str:
-    """A valid id from any text: 'Terra Tech LLC' -> 'terra-tech-llc'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[: s.MAX_ID_LENGTH].strip("-")
-
-
 def _pos(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -97,6 +86,7 @@ def _describe(node: yaml.Node) -> str:
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
+    assert isinstance(node, yaml.ScalarNode)  # YAML has no other kind of node
     kind = scalar_kind(node)
     if kind == "null":
         return "nothing"
@@ -106,7 +96,11 @@ def _describe(node: yaml.Node) -> str:
 
 
 class _CardChecker:
-    """Checks one card's node tree; collects problems and references."""
+    """Checks one card's node tree against the schema; collects problems and references.
+
+    The value types do the checking of values (``schema.types``); this class walks the
+    nodes, keeps positions and field paths, and handles lists, records and mapping forms.
+    """
 
     def __init__(self, card: CardFile, card_id: str) -> None:
         self.card = card
@@ -118,178 +112,77 @@ class _CardChecker:
         self.problems.append(Problem(self.card.display, *_pos(node), format_field(path), message))
         return _INVALID
 
-    # -- scalars ----------------------------------------------------------------------------
-    def scalar(self, node: yaml.Node, path: FieldPath, what: str, also: tuple[str, ...] = ()) -> str | object:
-        """The text of a string scalar (or of a scalar of a kind in ``also``)."""
-        if not isinstance(node, yaml.ScalarNode) or scalar_kind(node) not in ("str", *also):
-            hint = "; put it in quotes if it is text" if isinstance(node, yaml.ScalarNode) and \
-                scalar_kind(node) in ("bool", "int", "float") else ""
-            return self.error(node, path, f"expected {what}, got {_describe(node)}{hint}")
-        return node.value
-
     def check(self, typ: object, node: yaml.Node, path: FieldPath) -> object:
-        method = getattr(self, "check_" + type(typ).__name__)
-        return method(typ, node, path)
+        """The checked value of ``node`` as ``typ``, or ``_INVALID`` (with the problems recorded)."""
+        if isinstance(typ, s.ListOf):
+            return self.check_list(typ, node, path)
+        if isinstance(typ, s.TextOrRecord):
+            return self.check_text_or_record(typ, node, path)
+        if isinstance(typ, s.Record):
+            return self.check_record(typ, node, path)
+        if isinstance(typ, s.ValueType):
+            return self.check_value(typ, node, path)
+        raise TypeError(f"not a schema type: {typ!r}")
 
-    def check_Text(self, typ: s.Text, node, path):
-        value = self.scalar(node, path, "text")
-        if value is _INVALID:
-            return value
-        value = value.strip()
-        if not value:
-            return self.error(node, path, "is empty; write the text or remove the field")
-        if not typ.multiline and "\n" in value:
-            return self.error(node, path, "must be a single line")
-        if len(value) > typ.max_length:
-            return self.error(node, path, f"is {len(value)} characters long; the limit is {typ.max_length}")
-        if any(unicodedata.category(c) == "Cc" and c not in "\n" for c in value):
-            return self.error(node, path, "contains control characters; remove them")
-        return value
-
-    def check_Markdown(self, typ: s.Markdown, node, path):
-        return self.check_Text(s.Text(max_length=typ.max_length, multiline=True), node, path)
-
-    def check_Slug(self, typ: s.Slug, node, path):
-        value = self.scalar(node, path, "a lowercase word")
-        if value is _INVALID:
-            return value
-        if not s.SLUG_RE.match(value):
-            hint = slugify(value)
-            suggestion = f" (did you mean '{hint}'?)" if hint else ""
-            return self.error(node, path,
-                              f"'{value}' must be lowercase letters, digits and hyphens{suggestion}")
-        return value
-
-    def check_Date(self, typ: s.Date, node, path):
-        value = self.scalar(node, path, "a date", also=("int",))
-        if value is _INVALID:
-            return value
-        match = _DATE_RE.match(value)
-        if not match:
-            return self.error(node, path, f"invalid date '{value}'; write YYYY, YYYY-MM or YYYY-MM-DD")
-        year, month, day = (int(g) if g else None for g in match.groups())
-        try:
-            dt.date(year, month or 1, day or 1)
-        except ValueError as err:
-            return self.error(node, path,
-                              f"invalid date '{value}' ({err}); write YYYY, YYYY-MM or YYYY-MM-DD")
-        return value
-
-    def check_Country(self, typ: s.Country, node, path):
-        value = self.scalar(node, path, "a country code")
-        if value is _INVALID:
-            return value
-        if len(value) == 2 and value.isascii() and value.isupper() and pycountry.countries.get(alpha_2=value):
-            return value
-        try:
-            guess = pycountry.countries.lookup(value).alpha_2
-        except LookupError:
-            guess = None
-        hint = f" (did you mean '{guess}'?)" if guess else ""
-        return self.error(node, path,
-                          f"unknown country code '{value}'{hint}; use an ISO 3166-1 alpha-2 code such as 'CN'")
-
-    def check_Currency(self, typ: s.Currency, node, path):
-        value = self.scalar(node, path, "a currency code")
-        if value is _INVALID:
-            return value
-        if len(value) == 3 and value.isupper() and pycountry.currencies.get(alpha_3=value):
-            return value
-        guess = value.upper() if pycountry.currencies.get(alpha_3=value.upper()) else None
-        hint = f" (did you mean '{guess}'?)" if guess else ""
-        return self.error(node, path,
-                          f"unknown currency code '{value}'{hint}; use an ISO 4217 code such as 'USD'")
-
-    def check_Url(self, typ: s.Url, node, path):
-        value = self.scalar(node, path, "a URL")
-        if value is _INVALID:
-            return value
-        try:
-            parts = urlsplit(value)
-        except ValueError:
-            return self.error(node, path, f"'{value}' is not a valid URL")
-        if parts.scheme.lower() not in ("http", "https"):
-            return self.error(node, path, f"only http and https URLs are allowed, not '{value}'")
-        if not parts.netloc:
-            return self.error(node, path, f"'{value}' is not a valid URL; give the full address")
-        bad = sorted({c for c in value if not _URL_CHARS.match(c)})
-        if bad:
-            shown = " ".join(repr(c) for c in bad)
-            return self.error(node, path, f"the URL contains characters that must be percent-encoded: {shown}; "
-                              "copy the address from the browser's address bar")
-        return value
-
-    def check_Number(self, typ: s.Number, node, path):
+    def check_value(self, typ: s.ValueType, node: yaml.Node, path: FieldPath) -> object:
+        form = typ.mapping_form
+        if form and isinstance(node, yaml.MappingNode):
+            values = self.check_record(s.FORMS[form], node, path)
+            return values if values is _INVALID else typ.from_mapping(values)  # type: ignore[arg-type]
         kind = scalar_kind(node) if isinstance(node, yaml.ScalarNode) else None
-        if kind not in ("int", "float"):
-            hint = "; write digits only, without separators or units" if kind == "str" else ""
-            return self.error(node, path, f"expected a number, got {_describe(node)}{hint}")
-        if "inf" in node.value.lower() or "nan" in node.value.lower():
-            return self.error(node, path, f"expected a finite number, got '{node.value}'")
-        number = float(int(node.value, 0)) if node.value.startswith(("0o", "0x")) else float(node.value)
-        if (typ.minimum is not None and number < typ.minimum) or (typ.maximum is not None and number > typ.maximum):
-            return self.error(node, path, f"{node.value} is out of range; it must be between "
-                              f"{typ.minimum:g} and {typ.maximum:g}" if typ.maximum is not None
-                              else f"{node.value} must be at least {typ.minimum:g}")
-        return int(number) if kind == "int" else number
-
-    def check_Boolean(self, typ: s.Boolean, node, path):
-        if not isinstance(node, yaml.ScalarNode) or scalar_kind(node) != "bool":
-            shown = f"'{node.value}'" if isinstance(node, yaml.ScalarNode) else _describe(node)
-            return self.error(node, path, f"expected true or false, got {shown}")
-        return node.value.lower() == "true"
-
-    def check_Enum(self, typ: s.Enum, node, path):
-        value = self.scalar(node, path, "one of " + one_of(typ.values))
-        if value is _INVALID:
-            return value
-        if value not in typ.values:
-            hint = did_you_mean(value, typ.values)
-            if hint:
-                return self.error(node, path, f"unknown value '{value}'{hint}")
-            return self.error(node, path, f"unknown value '{value}'; use {one_of(typ.values)}")
-        return value
-
-    def check_Ref(self, typ: s.Ref, node, path):
-        value = self.scalar(node, path, "the id of a card")
-        if value is _INVALID:
-            return value
-        if not s.SLUG_RE.match(value):
-            return self.error(node, path, f"'{value}' is not an id; ids are lowercase letters, digits "
-                              f"and hyphens, like the card's file name")
-        self.refs.append(_PendingRef(self.card.display, *_pos(node), format_field(path), value,
-                                     typ.kinds, self.card_id))
+        if kind is None or kind not in typ.accepts:
+            raw = node.value if isinstance(node, yaml.ScalarNode) else None
+            return self.error(node, path, typ.wrong_kind(_describe(node), kind, raw))
+        value = typ.parse(node.value, kind)
+        if isinstance(value, s.Invalid):
+            return self.error(node, path, value.message)
+        if isinstance(typ, s.Ref):
+            self.refs.append(_PendingRef(self.card.display, *_pos(node), format_field(path), node.value,
+                                         typ.kinds, self.card_id))
         return value
 
     # -- containers -------------------------------------------------------------------------
-    def check_ListOf(self, typ: s.ListOf, node, path):
+    def check_list(self, typ: s.ListOf, node: yaml.Node, path: FieldPath) -> object:
         if not isinstance(node, yaml.SequenceNode):
             return self.error(node, path, f"expected a list, got {_describe(node)}; "
                               "write each item on its own line starting with '- '")
         if len(node.value) < typ.min_items:
             return self.error(node, path, f"needs at least {typ.min_items} item" +
                               ("s" if typ.min_items > 1 else ""))
-        values, seen = [], {}
+        values: list[object] = []
+        seen: dict[str, int] = {}
+        ids: dict[str, int] = {}
         for index, item in enumerate(node.value):
-            value = self.check(typ.item, item, path + (index,))
+            value = self.check(typ.item, item, (*path, index))
             if value is _INVALID:
                 continue
-            if typ.unique and isinstance(value, str):
-                if value in seen:
-                    self.error(item, path + (index,), f"'{value}' is listed twice (also item {seen[value]})")
+            key = value.source if isinstance(value, s.Citation) else value
+            if typ.unique and isinstance(key, str):
+                if key in seen:
+                    self.error(item, (*path, index), f"'{key}' is listed twice (also item {seen[key]})")
                     continue
-                seen[value] = index
+                seen[key] = index
+            if typ.unique_by and isinstance(value, dict) and isinstance(value.get(typ.unique_by), str):
+                item_id = str(value[typ.unique_by])
+                if item_id in ids:
+                    where = next(v for k, v in item.value if k.value == typ.unique_by)
+                    self.error(where, (*path, index, typ.unique_by),
+                               f"'{item_id}' is already the {typ.unique_by} of item {ids[item_id]}; "
+                               f"give each item its own {typ.unique_by}")
+                    continue
+                ids[item_id] = index
             values.append(value)
         return values
 
-    def check_TextOrRecord(self, typ: s.TextOrRecord, node, path):
+    def check_text_or_record(self, typ: s.TextOrRecord, node: yaml.Node, path: FieldPath) -> object:
         if isinstance(node, yaml.MappingNode):
-            return self.check(typ.record, node, path)
-        text_type = typ.record.field_named(typ.text_field).type
-        value = self.check(text_type, node, path)
+            return self.check_record(typ.record, node, path)
+        text_field = typ.record.field_named(typ.text_field)
+        assert text_field is not None  # the schema names one of its own fields
+        value = self.check(text_field.type, node, path)
         return _INVALID if value is _INVALID else {typ.text_field: value}
 
-    def check_Record(self, typ: s.Record, node, path):
+    def check_record(self, typ: s.Record, node: yaml.Node, path: FieldPath) -> object:
         if not isinstance(node, yaml.MappingNode):
             return self.error(node, path, f"expected a mapping of field: value, got {_describe(node)}")
         names = [f.name for f in typ.fields]
@@ -299,20 +192,24 @@ class _CardChecker:
             if key.value not in names:
                 hint = did_you_mean(key.value, names)
                 message = f"unknown field '{key.value}'" + (hint or f"; allowed fields: {', '.join(names)}")
-                self.error(key, path + (key.value,), message)
+                self.error(key, (*path, key.value), message)
                 ok = False
                 continue
             given[key.value] = (key, value_node)
-        missing = [f.name for f in typ.fields if f.required and f.name not in given]
-        if missing:
-            plural = "s" if len(missing) > 1 else ""
-            self.error(node, path, f"missing required field{plural} {one_of(missing).replace(' or ', ' and ')}")
-            ok = False
-        values = {}
+        missing = [f for f in typ.fields if f.required and f.name not in given]
+        for spec in missing:
+            if spec.missing:
+                self.error(node, path, spec.missing)
+        plain = [f.name for f in missing if not f.missing]
+        if plain:
+            plural = "s" if len(plain) > 1 else ""
+            self.error(node, path, f"missing required field{plural} {one_of(plain).replace(' or ', ' and ')}")
+        ok = ok and not missing
+        values: dict[str, object] = {}
         for spec in typ.fields:
             if spec.name not in given:
                 continue
-            value = self.check(spec.type, given[spec.name][1], path + (spec.name,))
+            value = self.check(spec.type, given[spec.name][1], (*path, spec.name))
             if value is _INVALID:
                 ok = False
             else:
@@ -322,21 +219,22 @@ class _CardChecker:
             self._refine_relation_target(values)
         return values if ok else _INVALID
 
-    def _check_dates(self, given, values, path) -> bool:
+    def _check_dates(self, given: dict[str, tuple[yaml.Node, yaml.Node]], values: dict[str, object],
+                     path: FieldPath) -> bool:
         if "date" in given and "start" in given:
-            self.error(given["start"][0], path + ("start",),
+            self.error(given["start"][0], (*path, "start"),
                        "give either 'date' (one event) or 'start'/'end' (a period), not both")
             return False
         begin = values.get("start") or values.get("date")
         end = values.get("end")
-        if begin and end and _date_key(end, last=True) < _date_key(begin, last=False):
-            self.error(given["end"][1], path + ("end",), f"ends ({end}) before it starts ({begin})")
+        if isinstance(begin, s.PartialDate) and isinstance(end, s.PartialDate) and end.last() < begin.first():
+            self.error(given["end"][1], (*path, "end"), f"ends ({end}) before it starts ({begin})")
             return False
         return True
 
-    def _refine_relation_target(self, values: dict) -> None:
+    def _refine_relation_target(self, values: dict[str, object]) -> None:
         """The target's allowed kinds depend on the relation type."""
-        kinds = s.RELATION_TYPES[values["type"]].target_kinds
+        kinds = s.RELATION_TYPES[str(values["type"])].target_kinds
         for index in range(len(self.refs) - 1, -1, -1):
             ref = self.refs[index]
             if ref.field.endswith(".target") and ref.target == values["target"]:
@@ -345,19 +243,11 @@ class _CardChecker:
                 return
 
 
-def _date_key(value: str, last: bool) -> tuple[int, int, int]:
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) == 3:
-        return tuple(parts)  # type: ignore[return-value]
-    filler = (12, 31) if last else (1, 1)
-    return tuple(parts + list(filler[len(parts) - 1:]))  # type: ignore[return-value]
-
-
 def _card_identity(card: CardFile, cards_dir: Path) -> tuple[str | None, str | None, list[Problem]]:
     """The card's id (from the file stem) and kind (from its folder), or problems."""
     problems = []
     stem = card.path.name[: -len(".yaml")]
-    card_id = stem
+    card_id: str | None = stem
     if not s.SLUG_RE.match(stem) or len(stem) > s.MAX_ID_LENGTH:
         hint = slugify(stem)
         suggestion = f"; rename it to '{hint}.yaml'" if hint else ""
@@ -395,8 +285,11 @@ def _resolve_refs(refs: list[_PendingRef], kinds_by_id: dict[str, str]) -> list[
 
 def _loops(cards: list[CheckedCard], kind: str, field: str, what: str) -> list[Problem]:
     """Cards of ``kind`` whose ``field`` references lead back to themselves."""
-    links = {c.id: c.data.get(field) for c in cards if c.kind == kind}
-    links = {k: ([v] if isinstance(v, str) else list(v or ())) for k, v in links.items()}
+    links: dict[str, list[str]] = {}
+    for c in cards:
+        if c.kind == kind:
+            value = c.data.get(field)
+            links[c.id] = [value] if isinstance(value, str) else [str(v) for v in value or ()]  # type: ignore[attr-defined]
     problems = []
     for card in cards:
         if card.kind != kind:
@@ -451,7 +344,7 @@ def validate_dir(cards_dir: Path) -> Validation:
         data = checker.check(s.CARD_RECORDS[kind], card.root, ())
         problems.extend(checker.problems)
         refs.extend(checker.refs)
-        if data is not _INVALID:
+        if isinstance(data, dict):
             checked.append(CheckedCard(card_id, kind, card.display, data))
             name_at[card_id] = next((_pos(v) for k, v in card.root.value if k.value == "name"), (1, 1))
     problems.extend(_resolve_refs(refs, kinds_by_id))

@@ -7,42 +7,31 @@ single pass over the cards, so later stages never scan all cards per card.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
+from build_scripts import schema as s
 from build_scripts.cards.validate import CheckedCard
+from build_scripts.schema import Citation, PartialDate
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+__all__ = ["Alias", "Citation", "Entity", "Event", "Identifier", "Investigation", "Money", "PartialDate",
+           "Relation", "Response", "Sanction", "build", "entity_from_card", "fields_of", "value_of"]
+
+# Each class below holds the fields of one schema record (tests/test_contract.py checks that
+# they agree); entity_from_card fills them from the schema, never field by field.
 
 
-@dataclass(frozen=True, order=True)
-class PartialDate:
-    """An ISO 8601 date of year, month or day precision."""
+class HasCitations:
+    """Something with citations; ``sources`` gives the cited source ids, in order."""
 
-    iso: str
+    citations: tuple[Citation, ...]
 
     @property
-    def parts(self) -> tuple[int, ...]:
-        return tuple(int(p) for p in self.iso.split("-"))
-
-    @property
-    def year(self) -> int:
-        return self.parts[0]
-
-    def human(self) -> str:
-        """'2023', 'January 2023' or '31 August 2022'."""
-        parts = self.parts
-        if len(parts) == 1:
-            return str(parts[0])
-        if len(parts) == 2:
-            return f"{_MONTHS[parts[1] - 1]} {parts[0]}"
-        return f"{parts[2]} {_MONTHS[parts[1] - 1]} {parts[0]}"
-
-
-def _date(value: str | None) -> PartialDate | None:
-    return PartialDate(value) if value else None
+    def sources(self) -> tuple[str, ...]:
+        return tuple(c.source for c in self.citations)
 
 
 @dataclass(frozen=True)
@@ -50,12 +39,14 @@ class Alias:
     name: str
     lang: str | None = None
     note: str | None = None
+    extra: tuple[tuple[str, object], ...] = ()  # fields without an attribute yet: see fields_of
 
 
 @dataclass(frozen=True)
 class Identifier:
     scheme: str
     value: str
+    extra: tuple[tuple[str, object], ...] = ()  # fields without an attribute yet: see fields_of
 
 
 @dataclass(frozen=True)
@@ -63,20 +54,22 @@ class Money:
     amount: float
     currency: str
     qualifier: str | None = None
+    extra: tuple[tuple[str, object], ...] = ()  # fields without an attribute yet: see fields_of
 
 
 @dataclass(frozen=True)
-class Response:
+class Response(HasCitations):
     by: str
     summary: str
-    sources: tuple[str, ...]
+    citations: tuple[Citation, ...]
     role: str | None = None
     date: PartialDate | None = None
     quote: str | None = None
+    extra: tuple[tuple[str, object], ...] = ()  # fields without an attribute yet: see fields_of
 
 
 @dataclass(frozen=True)
-class Relation:
+class Relation(HasCitations):
     """A claim that ``subject`` is linked to ``target``; ``key`` is unique site-wide."""
 
     key: str
@@ -84,7 +77,8 @@ class Relation:
     type: str
     target: str
     status: str
-    sources: tuple[str, ...]
+    citations: tuple[Citation, ...]
+    id: str | None = None
     date: PartialDate | None = None
     start: PartialDate | None = None
     end: PartialDate | None = None
@@ -97,30 +91,35 @@ class Relation:
     role: str | None = None
     note: str | None = None
     responses: tuple[Response, ...] = ()
+    extra: tuple[tuple[str, object], ...] = ()  # fields without an attribute yet: see fields_of
 
 
 @dataclass(frozen=True)
-class Sanction:
+class Sanction(HasCitations):
     key: str
     subject: str
     status: str
-    sources: tuple[str, ...]
+    citations: tuple[Citation, ...]
+    id: str | None = None
     authority: str | None = None
     program: str | None = None
     date: PartialDate | None = None
     end: PartialDate | None = None
     reason: str | None = None
     responses: tuple[Response, ...] = ()
+    extra: tuple[tuple[str, object], ...] = ()  # fields without an attribute yet: see fields_of
 
 
 @dataclass(frozen=True)
-class Event:
+class Event(HasCitations):
     key: str
     subject: str
     date: PartialDate
     summary: str
     status: str
-    sources: tuple[str, ...]
+    citations: tuple[Citation, ...]
+    id: str | None = None
+    extra: tuple[tuple[str, object], ...] = ()  # fields without an attribute yet: see fields_of
 
 
 @dataclass(frozen=True)
@@ -142,6 +141,7 @@ class Entity:
     relations: tuple[Relation, ...] = ()
     sanctions: tuple[Sanction, ...] = ()
     events: tuple[Event, ...] = ()
+    distinct_from: tuple[str, ...] = ()
     # places
     latitude: float | None = None
     longitude: float | None = None
@@ -157,6 +157,71 @@ class Entity:
     archive_url: str | None = None
     language: str | None = None
     based_on: tuple[str, ...] = ()
+    text_file: str | None = None  # the editors' copy of the source text; never exported
+    extra: tuple[tuple[str, object], ...] = ()  # fields without an attribute yet: see fields_of
+
+
+# The model class of each nested record, by record name.
+RECORD_CLASSES: dict[str, type] = {"alias": Alias, "identifier": Identifier, "value": Money,
+                                   "response": Response}
+# The model class of each claim list on a card, by field name.
+CLAIM_CLASSES: dict[str, type] = {"relations": Relation, "sanctions": Sanction, "events": Event}
+
+
+def _convert(typ: object, value: Any) -> object:
+    """A checked card value as the model holds it: lists as tuples, records as their classes."""
+    if isinstance(typ, s.ListOf):
+        return tuple(_convert(typ.item, v) for v in value)
+    if isinstance(typ, s.TextOrRecord):
+        return _convert(typ.record, value)
+    if isinstance(typ, s.Record):
+        cls = RECORD_CLASSES[typ.name]
+        return cls(**fields_of(typ, value, cls))
+    return value  # value types already give the model's value (str, number, PartialDate, Citation)
+
+
+def fields_of(record: s.Record, data: Mapping[str, Any], cls: type) -> dict[str, object]:
+    """Keyword arguments for ``cls``, the model class of ``record``, from a card's checked values.
+
+    A field the class has no attribute for (one just added to the schema) goes into ``extra``.
+    """
+    declared = {f.name for f in dataclasses.fields(cls)}
+    values: dict[str, object] = {}
+    extra: list[tuple[str, object]] = []
+    for spec in record.fields:
+        if spec.name in data:
+            value = _convert(spec.type, data[spec.name])
+            if spec.attribute in declared:
+                values[spec.attribute] = value
+            else:
+                extra.append((spec.attribute, value))
+    if extra:
+        values["extra"] = tuple(extra)
+    return values
+
+
+def value_of(obj: object, spec: s.Field) -> Any:
+    """The value of a schema field on a model object: its attribute, or its entry in ``extra``."""
+    if hasattr(obj, spec.attribute):
+        return getattr(obj, spec.attribute)
+    return dict(getattr(obj, "extra", ())).get(spec.attribute)
+
+
+def entity_from_card(card: CheckedCard) -> Entity:
+    record = s.CARD_RECORDS[card.kind]
+    values = fields_of(record, {k: v for k, v in card.data.items() if k not in s.CLAIM_RECORDS}, Entity)
+    for name, claim_record in s.CLAIM_RECORDS.items():
+        if name in card.data:
+            items: Any = card.data[name]
+            values[name] = tuple(
+                CLAIM_CLASSES[name](key=f"{card.id}/{name}/{index}", subject=card.id,
+                                    **fields_of(claim_record, item, CLAIM_CLASSES[name]))
+                for index, item in enumerate(items))
+    return Entity(id=card.id, kind=card.kind, card_path=card.display, **values)  # type: ignore[arg-type]
+
+
+def _freeze(index: dict[str, list[Any]]) -> Mapping[str, tuple[Any, ...]]:
+    return MappingProxyType({k: tuple(v) for k, v in sorted(index.items())})
 
 
 @dataclass(frozen=True)
@@ -199,70 +264,17 @@ class Investigation:
         return self.entities[entity_id].name
 
 
-def _responses(items: Iterable[dict]) -> tuple[Response, ...]:
-    return tuple(
-        Response(by=r["by"], summary=r["summary"], sources=tuple(r["sources"]), role=r.get("role"),
-                 date=_date(r.get("date")), quote=r.get("quote"))
-        for r in items
-    )
-
-
-def _relation(subject: str, index: int, r: dict) -> Relation:
-    value = r.get("value")
-    return Relation(
-        key=f"{subject}/relations/{index}", subject=subject, type=r["type"], target=r["target"],
-        status=r["status"], sources=tuple(r["sources"]), date=_date(r.get("date")),
-        start=_date(r.get("start")), end=_date(r.get("end")), goods=r.get("goods"),
-        end_use=r.get("end_use"),
-        value=Money(value["amount"], value["currency"], value.get("qualifier")) if value else None,
-        via=tuple(r.get("via", ())), origin=r.get("origin"), destination=r.get("destination"), role=r.get("role"), note=r.get("note"),
-        responses=_responses(r.get("responses", ())),
-    )
-
-
-def _sanction(subject: str, index: int, d: dict) -> Sanction:
-    return Sanction(
-        key=f"{subject}/sanctions/{index}", subject=subject, status=d["status"], sources=tuple(d["sources"]),
-        authority=d.get("authority"), program=d.get("program"), date=_date(d.get("date")),
-        end=_date(d.get("end")), reason=d.get("reason"), responses=_responses(d.get("responses", ())),
-    )
-
-
-def entity_from_card(card: CheckedCard) -> Entity:
-    d = card.data
-    return Entity(
-        id=card.id, kind=card.kind, name=d["name"], card_path=card.display,
-        aliases=tuple(Alias(a["name"], a.get("lang"), a.get("note")) for a in d.get("aliases", ())),
-        country=d.get("country"), summary=d.get("summary"), tags=tuple(d.get("tags", ())),
-        unnamed=d.get("unnamed", False), military_end_user=d.get("military_end_user", False),
-        identifiers=tuple(Identifier(i["scheme"], i["value"]) for i in d.get("identifiers", ())),
-        locations=tuple(d.get("locations", ())),
-        relations=tuple(_relation(card.id, i, r) for i, r in enumerate(d.get("relations", ()))),
-        sanctions=tuple(_sanction(card.id, i, x) for i, x in enumerate(d.get("sanctions", ()))),
-        events=tuple(Event(f"{card.id}/events/{i}", card.id, PartialDate(e["date"]), e["summary"], e["status"],
-                           tuple(e["sources"])) for i, e in enumerate(d.get("events", ()))),
-        latitude=d.get("latitude"), longitude=d.get("longitude"), precision=d.get("precision"),
-        parent=d.get("parent"), title=d.get("title"), publisher=d.get("publisher"), source_type=d.get("type"),
-        date=_date(d.get("date")), authors=tuple(d.get("authors", ())), url=d.get("url"),
-        archive_url=d.get("archive_url"), language=d.get("language"), based_on=tuple(d.get("based_on", ())),
-    )
-
-
-def _freeze(index: dict[str, list]) -> Mapping[str, tuple]:
-    return MappingProxyType({k: tuple(v) for k, v in sorted(index.items())})
-
-
 def build(cards: Iterable[CheckedCard]) -> Investigation:
     """The investigation from validated cards, with every index filled in one pass."""
     entities = {e.id: e for e in sorted((entity_from_card(c) for c in cards), key=lambda e: e.id)}
-    incoming: dict[str, list] = {}
-    via: dict[str, list] = {}
-    located: dict[str, list] = {}
-    children: dict[str, list] = {}
-    citing: dict[str, list] = {}
+    incoming: dict[str, list[Any]] = {}
+    via: dict[str, list[Any]] = {}
+    located: dict[str, list[Any]] = {}
+    children: dict[str, list[Any]] = {}
+    citing: dict[str, list[Any]] = {}
     claims: dict[str, Relation | Sanction | Event] = {}
-    responses_by: dict[str, list] = {}
-    sanctions_by: dict[str, list] = {}
+    responses_by: dict[str, list[Any]] = {}
+    sanctions_by: dict[str, list[Any]] = {}
     country_places: dict[str, str] = {}
 
     def cite(claim: Relation | Sanction | Event) -> None:

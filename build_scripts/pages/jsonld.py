@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from build_scripts.base.text import html_json
 from build_scripts.model.entities import Entity, Investigation
 
 TYPES = {"company": "Organization", "organization": "Organization", "public-body": "GovernmentOrganization",
@@ -12,7 +11,7 @@ TYPES = {"company": "Organization", "organization": "Organization", "public-body
 
 def jsonld(inv: Investigation, entity: Entity) -> str:
     """The JSON-LD text, safe to print inside a <script> element."""
-    data: dict = {"@context": "https://schema.org", "@type": TYPES[entity.kind], "name": entity.name,
+    data: dict[str, object] = {"@context": "https://schema.org", "@type": TYPES[entity.kind], "name": entity.name,
                   "identifier": entity.id}
     if entity.aliases:
         data["alternateName"] = [a.name for a in entity.aliases]
@@ -37,5 +36,4 @@ def jsonld(inv: Investigation, entity: Entity) -> str:
                 {"@type": "PostalAddress", "addressCountry": entity.country}
         if entity.locations:
             data["location"] = [{"@type": "Place", "name": inv.name(p)} for p in entity.locations]
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return html_json(data)

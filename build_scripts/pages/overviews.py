@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from build_scripts import schema as s
 from build_scripts.model import analysis
-from build_scripts.model.entities import Investigation, PartialDate
+from build_scripts.model.entities import Investigation
 from build_scripts.pages import contexts, network, rows
 from build_scripts.pages.kit import (
     BROWSE_DIR,
@@ -97,8 +97,7 @@ def sanctions_page(inv: Investigation) -> Page:
 def timeline_page(inv: Investigation, derived: analysis.Derived) -> Page:
     months: dict[str, list] = {}
     for entry in derived.timeline:
-        parts = entry.date.parts
-        heading = str(parts[0]) if len(parts) == 1 else PartialDate(f"{parts[0]}-{parts[1]:02d}").human()
+        heading = entry.date.month().human()
         months.setdefault(heading, []).append(rows.timeline_row(inv, entry, PREFIX))
     years: dict[int, list] = {}
     for heading, items in months.items():

@@ -13,35 +13,18 @@ REFERENCE_DIR = "reference"
 
 
 def type_name(typ: object) -> str:
-    """A short description of a value type, for the field reference."""
-    if isinstance(typ, s.Text):
-        return "text" if not typ.multiline else "text (may span lines)"
-    if isinstance(typ, s.Markdown):
-        return "Markdown"
-    if isinstance(typ, s.Slug):
-        return "lowercase-word"
-    if isinstance(typ, s.Date):
-        return "date (YYYY, YYYY-MM or YYYY-MM-DD)"
-    if isinstance(typ, s.Country):
-        return "country code (ISO 3166-1 alpha-2)"
-    if isinstance(typ, s.Currency):
-        return "currency code (ISO 4217)"
-    if isinstance(typ, s.Url):
-        return "http(s) URL"
-    if isinstance(typ, s.Number):
-        return "number"
-    if isinstance(typ, s.Boolean):
-        return "true or false"
-    if isinstance(typ, s.Enum):
-        return "one of: " + ", ".join(typ.values)
-    if isinstance(typ, s.Ref):
-        return "id of a " + " or ".join(s.KINDS[k].label.lower() for k in typ.kinds) + " card"
+    """A short description of a type, for the field reference: value types describe themselves."""
     if isinstance(typ, s.ListOf):
         return f"list of {type_name(typ.item)}"
     if isinstance(typ, s.Record):
         return f"{typ.name} (see below)"
     if isinstance(typ, s.TextOrRecord):
-        return f"text, or {type_name(typ.record)}"
+        text = typ.record.field_named(typ.text_field)
+        assert text is not None  # the schema names one of its own fields
+        return f"{type_name(text.type)}, or {type_name(typ.record)}"
+    if isinstance(typ, s.ValueType):
+        form = typ.mapping_form
+        return typ.describe() + (f", or {type_name(s.FORMS[form])}" if form else "")
     raise TypeError(f"no description for {typ!r}")
 
 
@@ -50,19 +33,12 @@ def nested_records() -> list[s.Record]:
     found: dict[str, s.Record] = {}
 
     def visit(typ: object) -> None:
-        if isinstance(typ, s.ListOf):
-            visit(typ.item)
-        elif isinstance(typ, s.TextOrRecord):
-            visit(typ.record)
-        elif isinstance(typ, s.Record):
-            if typ.name not in found:
-                found[typ.name] = typ
-                for field in typ.fields:
-                    visit(field.type)
+        if isinstance(typ, s.Record):
+            found.setdefault(typ.name, typ)
 
     for record in s.CARD_RECORDS.values():
         for field in record.fields:
-            visit(field.type)
+            s.walk(field.type, visit)
     return list(found.values())
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
-import json
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +31,7 @@ from markupsafe import escape
 
 from build_scripts import schema as s
 from build_scripts.base.settings import TILES
+from build_scripts.base.text import html_json
 from build_scripts.pages.mapdata import MapFlow, MapPlace, MapSpec
 
 VENDOR_DIR = "assets/vendor"
@@ -249,15 +249,9 @@ def shell(depth: int, overview: bool) -> str:
     return "\n".join(line.rstrip() for line in html.splitlines()) + "\n"
 
 
-def _json_for_html(data: dict) -> str:
-    """JSON that cannot end its <script> element or open another."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-
-
 def render_map(spec: MapSpec) -> str:
     page = shell(spec.path.count("/"), spec.overview)
-    return page.replace(_TITLE, str(escape(spec.title)), 1).replace(_DATA, _json_for_html(map_data(spec)), 1)
+    return page.replace(_TITLE, str(escape(spec.title)), 1).replace(_DATA, html_json(map_data(spec), compact=True), 1)
 
 
 def vendor_assets() -> dict[str, bytes]:

@@ -11,65 +11,24 @@ from __future__ import annotations
 
 import json
 
-import pycountry
-
 from build_scripts import schema as s
 
 SCHEMA_DIR = "schema"  # under docs/, so the site serves the schemas too
-_URL_CHARS = r"A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%"
-_NO_CONTROL = "[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f]"
 
 
-def _text(max_length: int, multiline: bool) -> dict:
-    line = "[^\\n]" if not multiline else "[\\s\\S]"
-    return {"type": "string", "maxLength": max_length,
-            "pattern": f"^\\s*{line}*\\S{line}*\\s*$", "not": {"pattern": _NO_CONTROL}}
-
-
-def json_type(typ: object) -> dict:
-    if isinstance(typ, s.Text):
-        return _text(typ.max_length, typ.multiline)
-    if isinstance(typ, s.Markdown):
-        return _text(typ.max_length, True)
-    if isinstance(typ, (s.Slug, s.Ref)):
-        out = {"type": "string", "pattern": s.SLUG_RE.pattern}
-        if isinstance(typ, s.Ref):
-            out["description"] = "id of a " + " or ".join(s.KINDS[k].label.lower() for k in typ.kinds) + " card"
-        return out
-    if isinstance(typ, s.Date):
-        return {"anyOf": [
-            {"type": "integer", "minimum": 0, "maximum": 9999},
-            {"type": "string", "pattern": "^[0-9]{4}(-(0[1-9]|1[0-2]))?$"},
-            {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"},
-        ]}
-    if isinstance(typ, s.Country):
-        return {"type": "string", "enum": sorted(c.alpha_2 for c in pycountry.countries)}
-    if isinstance(typ, s.Currency):
-        return {"type": "string", "enum": sorted(c.alpha_3 for c in pycountry.currencies)}
-    if isinstance(typ, s.Url):
-        return {"type": "string",
-                "pattern": f"^[Hh][Tt][Tt][Pp][Ss]?://[{_URL_CHARS.replace('/?#', '')}]+([/?#][{_URL_CHARS}]*)?$"}
-    if isinstance(typ, s.Number):
-        out = {"type": "number"}
-        if typ.minimum is not None:
-            out["minimum"] = typ.minimum
-        if typ.maximum is not None:
-            out["maximum"] = typ.maximum
-        return out
-    if isinstance(typ, s.Boolean):
-        return {"type": "boolean"}
-    if isinstance(typ, s.Enum):
-        return {"type": "string", "enum": list(typ.values)}
+def json_type(typ: object) -> dict[str, object]:
+    """The JSON Schema of a schema type: value types give their own fragment; containers are built here."""
     if isinstance(typ, s.ListOf):
-        out = {"type": "array", "items": json_type(typ.item)}
+        out: dict[str, object] = {"type": "array", "items": json_type(typ.item)}
         if typ.min_items:
             out["minItems"] = typ.min_items
         if typ.unique and isinstance(typ.item, (s.Text, s.Slug, s.Ref)):
             out["uniqueItems"] = True
         return out
     if isinstance(typ, s.TextOrRecord):
-        text = typ.record.field_named(typ.text_field).type
-        return {"anyOf": [json_type(text), json_type(typ.record)]}
+        text = typ.record.field_named(typ.text_field)
+        assert text is not None  # the schema names one of its own fields
+        return {"anyOf": [json_type(text.type), json_type(typ.record)]}
     if isinstance(typ, s.Record):
         out = {"type": "object", "additionalProperties": False,
                "properties": {f.name: {**json_type(f.type), "description": f.doc} for f in typ.fields}}
@@ -81,10 +40,14 @@ def json_type(typ: object) -> dict:
         if typ.doc:
             out["description"] = typ.doc
         return out
+    if isinstance(typ, s.ValueType):
+        if typ.mapping_form:  # a plain value, or its mapping form
+            return {"oneOf": [typ.json_schema(), json_type(s.FORMS[typ.mapping_form])]}
+        return typ.json_schema()
     raise TypeError(f"no JSON Schema for {typ!r}")
 
 
-def card_schema(kind: str) -> dict:
+def card_schema(kind: str) -> dict[str, object]:
     record = s.CARD_RECORDS[kind]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

