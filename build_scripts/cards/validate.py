@@ -20,6 +20,7 @@ import yaml
 
 from build_scripts import schema as s
 from build_scripts.base.problems import FieldPath, Problem, did_you_mean, format_field, one_of
+from build_scripts.base.urls import browser_url
 from build_scripts.cards.duplicates import near_duplicates, party_names
 from build_scripts.cards.loader import CardFile, discover, display_path, load_card
 
@@ -204,6 +205,10 @@ class _CardChecker:
         value = self.scalar(node, path, "a URL")
         if value is _INVALID:
             return value
+        if browser_url(value) != value:  # what a browser would follow is not what is written
+            return self.error(node, path, f"{value!r} reads as {browser_url(value)!r} in a browser: it contains "
+                              "character references (&...;), tabs, line breaks or leading or trailing "
+                              "spaces; write the address exactly as the browser's address bar shows it")
         try:
             parts = urlsplit(value)
         except ValueError:
