@@ -225,6 +225,59 @@ def _limit_nesting(text: str) -> str:
     return "\n".join(lines)
 
 
+# Python-Markdown rebuilds a text for every inline match in it (each escape, entity, code span,
+# emphasis, link), so a text costs time in its length times its matches. Texts longer than
+# this are cut, before inline processing, into pieces processed one by one (as the texts of
+# plain <span>s), so the cost of a summary stays linear in its length. A construct that
+# straddles a cut shows as written; cuts fall on spaces where there are any.
+MAX_INLINE_CHUNK = 1000
+
+
+def _chunks(text: str) -> list[str]:
+    pieces = []
+    while len(text) > MAX_INLINE_CHUNK:
+        cut = max(text.rfind(" ", MAX_INLINE_CHUNK // 2, MAX_INLINE_CHUNK), text.rfind("\n", MAX_INLINE_CHUNK // 2,
+                                                                                      MAX_INLINE_CHUNK))
+        if cut <= 0:
+            cut = MAX_INLINE_CHUNK
+            amp = text.rfind("&", cut - 12, cut)
+            if amp > 0 and ";" not in text[amp:cut]:
+                cut = amp  # not inside a character reference
+            backslashes = len(text[:cut]) - len(text[:cut].rstrip("\\"))
+            cut -= backslashes % 2  # not between a backslash and what it escapes
+        pieces.append(text[:cut])
+        text = text[cut:]
+    pieces.append(text)
+    return pieces
+
+
+class _InlineChunks(Treeprocessor):
+    """Cut long texts into pieces for the inline processor (see MAX_INLINE_CHUNK)."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in list(root.iter()):
+            if element.tag in ("pre", "code"):
+                continue
+            text = element.text
+            if text and len(text) > MAX_INLINE_CHUNK and not isinstance(text, md_util.AtomicString):
+                first, *rest = _chunks(text)
+                element.text = first
+                for position, piece in enumerate(rest):
+                    span = etree.Element("span")
+                    span.text = piece
+                    element.insert(position, span)
+            for child in list(element):
+                tail = child.tail
+                if tail and len(tail) > MAX_INLINE_CHUNK and not isinstance(tail, md_util.AtomicString):
+                    first, *rest = _chunks(tail)
+                    child.tail = first
+                    at = list(element).index(child) + 1
+                    for position, piece in enumerate(rest):
+                        span = etree.Element("span")
+                        span.text = piece
+                        element.insert(at + position, span)
+
+
 class _LinkGuard(Treeprocessor):
     """Keep links a reader may follow, as the browser will read them; the rest become text."""
 
@@ -257,6 +310,7 @@ def _summary_markdown() -> markdown.Markdown:
     md.inlinePatterns.register(_BoundedLink(LINK_RE, md), "link", 160)
     md.inlinePatterns.register(_BoundedShortReference(REFERENCE_RE, md), "short_reference", 130)
     md.inlinePatterns.register(_PlainAutomail(AUTOMAIL_RE, md), "automail", 110)
+    md.treeprocessors.register(_InlineChunks(md), "inline_chunks", 25)  # before "inline" (20)
     md.treeprocessors.register(_LinkGuard(md), "link_guard", -10)  # after the unescape step
     return md
 
