@@ -90,8 +90,8 @@ def unsafe_urls(frame) -> list:
 
 
 PAGES = ["", "entities/evil-corp/", "entities/scheme-corp/", "entities/victim-co/", "entities/evil-person/",
-         "entities/evil-place/", "entities/evil-source/", "browse/companies/", "browse/people/", "browse/locations/", "browse/sources/",
-         "browse/map/"]
+         "entities/evil-place/", "entities/evil-source/", "browse/companies/", "browse/people/", "browse/locations/",
+         "browse/sources/", "browse/map/"]
 
 
 @pytest.mark.parametrize("page_path", PAGES)
