@@ -26,16 +26,20 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> str:
+    """The hostile cards built and served; SITE_URL is the server, so instant navigation works."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
     project = make_project(tmp_path_factory.mktemp("hostile"), FIXTURES / "hostile")
-    (project / "docs" / "index.md").write_text("# Hostile\n\n[Evil](entities/evil-corp.md)\n")
-    done = build_site(project)
+    (project / "docs" / "index.md").write_text(
+        "# Hostile\n\n[Evil](entities/evil-corp.md)\n\n[Scheme](entities/scheme-corp.md)\n")
+    done = build_site(project, env={"SITE_URL": origin + "/"})
     assert done.returncode == 0, done.stderr
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(project / "site"))
     handler.log_message = lambda *args: None  # type: ignore[assignment]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.RequestHandlerClass = handler  # type: ignore[assignment]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield origin
     server.shutdown()
 
 
@@ -62,9 +66,32 @@ OPEN_EVERY_TOOLTIP_AND_POPUP = """() => {
   return opened;
 }"""
 
-PAGES = ["", "entities/evil-corp/", "entities/victim-co/", "entities/evil-person/", "entities/evil-place/",
-         "entities/evil-source/", "browse/companies/", "browse/people/", "browse/locations/", "browse/sources/",
-         "browse/map/"]
+# Every URL-bearing attribute in the document, read by the browser itself (URL.protocol), so a
+# scheme hidden behind character references, tabs or controls is seen as the browser sees it.
+URL_SCHEMES = """() => {
+  const found = [];
+  const attributes = [["a[href]", "href"], ["area[href]", "href"], ["form[action]", "action"],
+                      ["iframe[src]", "src"], ["embed[src]", "src"], ["object[data]", "data"]];
+  for (const [selector, name] of attributes) {
+    document.querySelectorAll(selector).forEach(e => found.push([selector, e.getAttribute(name),
+      new URL(e.getAttribute(name), document.baseURI).protocol]));
+  }
+  document.querySelectorAll("*").forEach(e => {
+    const value = e.getAttributeNS("http://www.w3.org/1999/xlink", "href");
+    if (value !== null) { found.push(["[xlink:href]", value, new URL(value, document.baseURI).protocol]); }
+  });
+  return found;
+}"""
+SAFE_PROTOCOLS = {"http:", "https:", "mailto:"}
+
+
+def unsafe_urls(frame) -> list:
+    return [found for found in frame.evaluate(URL_SCHEMES) if found[2] not in SAFE_PROTOCOLS]
+
+
+PAGES = ["", "entities/evil-corp/", "entities/scheme-corp/", "entities/victim-co/", "entities/evil-person/",
+         "entities/evil-place/", "entities/evil-source/", "browse/companies/", "browse/people/", "browse/locations/",
+         "browse/sources/", "browse/map/"]
 
 
 @pytest.mark.parametrize("page_path", PAGES)
@@ -82,8 +109,9 @@ def test_no_payload_runs_on_any_page_or_map(browser, hostile_site, page_path):
             opened += frame.evaluate(OPEN_EVERY_TOOLTIP_AND_POPUP)
     pwned = {frame.url: frame.evaluate("() => window.__pwned || null") for frame in page.frames}
     assert {url: value for url, value in pwned.items() if value} == {}
+    assert {frame.url: unsafe_urls(frame) for frame in page.frames if unsafe_urls(frame)} == {}
     assert dialogs == []
-    if page_path in ("entities/evil-corp/", "browse/map/"):
+    if page_path in ("entities/evil-corp/", "entities/scheme-corp/", "browse/map/"):
         assert opened > 0, "the map iframe did not load or has no tooltips"
     page.close()
 
@@ -163,3 +191,63 @@ def test_map_loads_after_instant_navigation(browser, tmp_path):
         page.close()
     finally:
         server.shutdown()
+
+
+PLACEHOLDERS = ["///Footnotes Go Here///", "@@MAP-DATA@@", "@@MAP-TITLE@@", "[TOC]", "klzzwxh:0", "<!-- more -->",
+                "{{ config.site_name }}", "{% raw %}"]
+
+
+def test_hidden_schemes_make_no_live_link_and_placeholders_print_literally(browser, hostile_site):
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{hostile_site}/entities/scheme-corp/", wait_until="load")
+    name = "Scheme ///Footnotes Go Here/// @@MAP-DATA@@ @@MAP-TITLE@@ [TOC] klzzwxh:0 <!-- more -->"
+    assert page.locator("h1").inner_text() == name
+    body = page.locator("article").inner_text()
+    for placeholder in PLACEHOLDERS:
+        assert placeholder in body, placeholder
+    # The hidden links show as text; clicking each runs nothing.
+    summary = page.locator(".card-summary")
+    for label in ("dec", "hex", "nosemi", "tab", "newline", "colon", "mixed", "space", "lead", "data", "vb",
+                  "hexdata", "angle", "ref1", "ref2", "r3"):
+        assert summary.locator("span", has_text=label).count() >= 1, label
+    # "&#0;" decodes to U+FFFD, which cannot start a scheme: a harmless link relative to the page.
+    assert summary.locator("a").evaluate_all("links => links.map(a => [a.textContent, a.protocol])") == [
+        ["nul", "http:"]]
+    for element in summary.locator("span").all():
+        element.click()
+    assert unsafe_urls(page.main_frame) == []
+    assert page.evaluate("() => window.__pwned || null") is None and dialogs == []
+    # The map of this entity: its name (with both slots in it) in the title and in the tooltips.
+    map_page = browser.new_page()
+    map_page.goto(f"{hostile_site}/maps/entities/scheme-corp.html", wait_until="load")
+    assert map_page.title() == f"Map: {name}"
+    map_page.evaluate(OPEN_EVERY_TOOLTIP_AND_POPUP)
+    popups = " ".join(map_page.locator(".leaflet-popup-content").all_inner_texts())
+    assert name in popups
+    assert unsafe_urls(map_page.main_frame) == []
+    map_page.close()
+    page.close()
+
+
+def test_no_live_script_link_after_instant_navigation(browser, hostile_site):
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{hostile_site}/", wait_until="load")
+    page.wait_for_load_state("networkidle")  # Material fetches sitemap.xml before it intercepts clicks
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.click("article a[href$='entities/scheme-corp/']")
+    page.wait_for_url("**/entities/scheme-corp/")
+    page.wait_for_selector("iframe.entity-map")
+    assert page.evaluate("() => window.__sameDocument === true"), "navigation.instant did not handle the click"
+    iframe = page.locator("iframe.entity-map")
+    iframe.scroll_into_view_if_needed()
+    frame = iframe.element_handle().content_frame()
+    frame.wait_for_load_state("load")
+    frame.evaluate(OPEN_EVERY_TOOLTIP_AND_POPUP)
+    assert {f.url: unsafe_urls(f) for f in page.frames if unsafe_urls(f)} == {}
+    assert "///Footnotes Go Here///" in page.locator("article").inner_text()
+    assert page.evaluate("() => window.__pwned || null") is None and dialogs == []
+    page.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -230,3 +232,45 @@ def test_site_dates_come_from_source_date_epoch(tmp_path):
     assert build_site(project, env={"SOURCE_DATE_EPOCH": "1675209600"}).returncode == 0  # 2023-02-01
     sitemap = (project / "site" / "sitemap.xml").read_text()
     assert set(re.findall(r"<lastmod>([^<]+)</lastmod>", sitemap)) == {"2023-02-01"}
+
+
+PLACEHOLDER_NAME = "Acme ///Footnotes Go Here/// @@MAP-DATA@@ @@MAP-TITLE@@ [TOC]"
+
+
+def test_events_and_placeholder_names_build_and_print_literally(tmp_path):
+    """Regressions: an event citing a source crashed the source page; a name holding the footnotes
+    marker failed the strict build; a name holding the map's data slot broke its map."""
+    cards = tmp_path / "cards"
+    for path, text in {
+        "sources/src.yaml": "name: Source\ntype: report\n",
+        "locations/town.yaml": "name: Town\ncountry: CN\nlatitude: 30\nlongitude: 120\nprecision: city\n",
+        "companies/other.yaml": "name: Other\ncountry: RU\n",
+        "companies/acme.yaml": f"""name: "{PLACEHOLDER_NAME}"
+summary: "Says ///Footnotes Go Here/// and @@MAP-DATA@@."
+locations: [town]
+relations:
+  - {{type: supplied, target: other, status: reported, sources: [src]}}
+events:
+  - {{date: 2023-05, summary: "Moved ///Footnotes Go Here/// offices", status: reported, sources: [src]}}
+""",
+    }.items():
+        (cards / path).parent.mkdir(parents=True, exist_ok=True)
+        (cards / path).write_text(text, encoding="utf-8")
+    project = make_project(tmp_path / "p", cards)
+    (project / "docs" / "index.md").write_text("# Test\n\n[Acme](entities/acme.md)\n", encoding="utf-8")
+    done = build_site(project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    site = project / "site"
+    source = html.unescape(re.sub(r"<[^>]+>", "", article(site, "entities/src/index.html")))
+    assert "Moved ///Footnotes Go Here/// offices (May 2023)" in source  # the event, cited by the source
+    acme = article(site, "entities/acme/index.html")
+    text = html.unescape(re.sub(r"<[^>]+>", "", acme))
+    assert "Says ///Footnotes Go Here/// and @@MAP-DATA@@." in text
+    assert acme.count('class="footnote"') == 1  # the real footnotes, once, at the end
+    page = (site / "entities/acme/index.html").read_text(encoding="utf-8")
+    assert f"<h1>{html.escape(PLACEHOLDER_NAME, quote=False)}</h1>" in page.replace('<h1 id="acme">', "<h1>")
+    map_html = (site / "maps/entities/acme.html").read_text(encoding="utf-8")
+    assert f"<title>Map: {html.escape(PLACEHOLDER_NAME)}</title>" in map_html
+    data = json.loads(re.search(r'<script type="application/json" id="map-data">(.*?)</script>', map_html,
+                                flags=re.S).group(1))
+    assert any("@@MAP-DATA@@" in place["tooltip"] for place in data["places"])

@@ -439,3 +439,20 @@ def test_source_text_files_and_item_ids(cards):
 
 def test_one_slug_function_everywhere():
     assert slugify("Société Générale") == "societe-generale"
+
+
+def test_urls_are_read_as_a_browser_reads_them(cards):
+    hint = ("in a browser: it contains character references (&...;), tabs, line breaks or leading or trailing "
+            "spaces; write the address exactly as the browser's address bar shows it")
+    cards.write("sources/a.yaml", "name: A\ntype: report\nurl: '&#104;ttps://e.org/'\n")
+    cards.write("sources/b.yaml", 'name: B\ntype: report\nurl: "ht\\ttps://e.org/"\narchive_url: "https://e.org/\\n"\n')
+    cards.write("sources/c.yaml", "name: C\ntype: report\nurl: 'https://e.org/?a=1&amp;b=2'\n")
+    cards.write("sources/d.yaml", "name: D\ntype: report\nurl: 'java&Tab;script:alert(1)'\n")
+    cards.write("sources/e.yaml", "name: E\ntype: report\nurl: 'https://e.org/?a=1&copy=2&region=3'\n")
+    assert messages(cards) == [
+        f"cards/sources/a.yaml:3:6: url: '&#104;ttps://e.org/' reads as 'https://e.org/' {hint}",
+        f"cards/sources/b.yaml:3:6: url: 'ht\\ttps://e.org/' reads as 'https://e.org/' {hint}",
+        f"cards/sources/b.yaml:4:14: archive_url: 'https://e.org/\\n' reads as 'https://e.org/' {hint}",
+        f"cards/sources/c.yaml:3:6: url: 'https://e.org/?a=1&amp;b=2' reads as 'https://e.org/?a=1&b=2' {hint}",
+        f"cards/sources/d.yaml:3:6: url: 'java&Tab;script:alert(1)' reads as 'javascript:alert(1)' {hint}",
+    ]

@@ -238,13 +238,17 @@ def footnotes(inv: Investigation, source_ids: list[str], prefix: str = "") -> tu
 
 
 def claim_summary(inv: Investigation, key: str) -> Markup:
+    """One line naming a claim (a relation, a sanction or an event) and when it happened."""
     claim = inv.claims[key]
     if isinstance(claim, Relation):
         label = s.RELATION_TYPES[claim.type].label
         text = Markup(f"{link(inv, claim.subject)} {md_text(label)} {link(inv, claim.target)}")
         moment = when(claim.date, claim.start, claim.end)
-    else:
+    elif isinstance(claim, Sanction):
         by = f" by {inv.name(claim.authority)}" if claim.authority else ""
         text = Markup(f"{link(inv, claim.subject)}: {md_text(s.SANCTION_STATUSES[claim.status].label.lower() + by)}")
+        moment = when(claim.date)
+    else:  # an event in the subject's story
+        text = Markup(f"{link(inv, claim.subject)}: {md_text(claim.summary)}")
         moment = when(claim.date)
     return text + (Markup(" ") + md_text(f"({moment})") if moment else Markup(""))

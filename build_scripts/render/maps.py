@@ -120,6 +120,9 @@ def _local_assets(element: object, root: str, js: list[tuple[str, str]], css: li
 
 
 def _entity_href(root: str, entity_id: str) -> str:
+    """The only links in map popups: to entity pages, by id (validated: letters, digits, hyphens)."""
+    if not s.SLUG_RE.match(entity_id):
+        raise ValueError(f"not an entity id: {entity_id!r}")
     return f"{root}entities/{entity_id}/"
 
 
@@ -218,6 +221,9 @@ def map_data(spec: MapSpec) -> dict:
     return data
 
 
+# Slots in the shell page that each map fills. They are found once, in the shell as Folium
+# rendered it (no card text in it), and filled by position: card text in a title or in the
+# data can never be taken for a slot, whatever it contains.
 _TITLE = "@@MAP-TITLE@@"
 _DATA = "@@MAP-DATA@@"
 
@@ -249,9 +255,17 @@ def shell(depth: int, overview: bool) -> str:
     return "\n".join(line.rstrip() for line in html.splitlines()) + "\n"
 
 
+def _shell_parts(depth: int, overview: bool) -> tuple[str, str, str]:
+    """The shell split around its two slots: before the title, between title and data, after."""
+    page = shell(depth, overview)
+    before_title, rest = page.split(_TITLE)  # exactly one of each: a ValueError here is a bug
+    between, after = rest.split(_DATA)
+    return before_title, between, after
+
+
 def render_map(spec: MapSpec) -> str:
-    page = shell(spec.path.count("/"), spec.overview)
-    return page.replace(_TITLE, str(escape(spec.title)), 1).replace(_DATA, html_json(map_data(spec), compact=True), 1)
+    before_title, between, after = _shell_parts(spec.path.count("/"), spec.overview)
+    return before_title + str(escape(spec.title)) + between + html_json(map_data(spec), compact=True) + after
 
 
 def vendor_assets() -> dict[str, bytes]:

@@ -27,6 +27,7 @@ import pycountry
 
 from build_scripts.base.problems import did_you_mean, one_of
 from build_scripts.base.text import SLUG_RE, slugify
+from build_scripts.base.urls import browser_url
 from build_scripts.schema.vocab import KINDS
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -423,6 +424,11 @@ class Url(ValueType):
     ftm_type = "url"
 
     def parse(self, text: str, kind: str) -> object:
+        read = browser_url(text)
+        if read != text:  # what a browser would follow is not what is written
+            return Invalid(f"{text!r} reads as {read!r} in a browser: it contains "
+                           "character references (&...;), tabs, line breaks or leading or trailing "
+                           "spaces; write the address exactly as the browser's address bar shows it")
         try:
             parts = urlsplit(text)
         except ValueError:

@@ -49,7 +49,7 @@ def synthesize(entities: int, seed: int) -> dict[str, tuple[str, dict]]:
     """Card data by id: (kind, fields)."""
     rng = random.Random(seed)
     counts = {kind: max(3, round(entities * share)) for kind, share in SHARES}
-    counts["company"] += entities - sum(counts.values())
+    counts["company"] = max(3, counts["company"] + entities - sum(counts.values()))  # at least 3 of each kind
     ids: dict[str, list[str]] = {}
     cards: dict[str, tuple[str, dict]] = {}
     serial = 0
@@ -107,7 +107,8 @@ def synthesize(entities: int, seed: int) -> dict[str, tuple[str, dict]]:
         if relations:
             card["relations"] = relations
         if rng.random() < 0.1:
-            card["sanctions"] = [{"authority": rng.choice(ids["public-body"]),
+            authorities = [i for i in ids["public-body"] if i != card_id]  # no body sanctions itself
+            card["sanctions"] = [{"authority": rng.choice(authorities),
                                   "status": rng.choice(("listed", "listed", "proposed", "delisted")),
                                   "date": _date(rng), "sources": [rng.choice(ids["source"])]}]
             if card["sanctions"][0]["status"] == "delisted":
