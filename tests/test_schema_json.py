@@ -115,6 +115,9 @@ EXAMPLES = [
     ("source", "url: 'https://e.org/<script>'\n", False),
     ("source", "url: https://\n", False),
     ("source", "date: 2023\n", True),
+    ("source", "date: {value: 2023-03, derived: two months after the January listing}\n", True),
+    ("source", "date: {value: 2023-03}\n", False),
+    ("source", "date: {value: 2023-03, derived: ''}\n", False),
     ("source", "authors: [A, B]\n", True),
     ("source", "based_on: [a, a]\n", False),
 ]

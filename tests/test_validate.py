@@ -297,3 +297,69 @@ def test_slugify_gives_valid_ids(text):
     from build_scripts.schema import SLUG_RE
     slug = slugify(text)
     assert slug == "" or SLUG_RE.match(slug)
+
+
+def test_derived_date_keeps_its_basis(cards):
+    cards.source()
+    company(cards, "terra-tech", "name: Terra Tech\n")
+    company(cards, "x", """
+        name: X
+        relations:
+          - type: supplied
+            target: terra-tech
+            status: reported
+            start: {value: 2023-03, derived: "two months after the January listing"}
+            end: 2023-12
+            sources: [src]
+        """)
+    result = validate_dir(cards.root)
+    assert result.problems == ()
+    relation = next(c for c in result.cards if c.id == "x").data["relations"][0]
+    assert relation["start"] == {"value": "2023-03", "derived": "two months after the January listing"}
+    assert relation["end"] == "2023-12"
+
+
+def test_derived_date_without_a_basis_is_refused(cards):
+    cards.source()
+    company(cards, "terra-tech", "name: Terra Tech\n")
+    company(cards, "x", """
+        name: X
+        relations:
+          - type: supplied
+            target: terra-tech
+            status: reported
+            date: {value: 2023-03}
+            sources: [src]
+          - type: supplied
+            target: terra-tech
+            status: reported
+            date: {value: 2023-13, derived: ""}
+            sources: [src]
+          - type: supplied
+            target: terra-tech
+            status: reported
+            date: {derived: "after the listing", when: 2023}
+            sources: [src]
+        events:
+          - date: {value: 2024-02, derived: "the filing's date"}
+            summary: Filed.
+            status: official
+            sources: [src]
+          - date: {value: 2024-01-01, derived: "three weeks before", note: x}
+            summary: Filed.
+            status: official
+            sources: [src]
+        """)
+    assert messages(cards) == [
+        "cards/companies/x.yaml:6:11: relations[0].date: a derived date needs its basis: add derived: "
+        "\"how it follows from the sources\", or write the date alone if a source states it",
+        "cards/companies/x.yaml:11:19: relations[1].date.value: invalid date '2023-13' (month must be in 1..12); "
+        "write YYYY, YYYY-MM or YYYY-MM-DD",
+        "cards/companies/x.yaml:11:37: relations[1].date.derived: is empty; write the text or remove the field",
+        "cards/companies/x.yaml:16:11: relations[2].date: a derived date needs its 'value': "
+        "write value: YYYY, YYYY-MM or YYYY-MM-DD",
+        "cards/companies/x.yaml:16:42: relations[2].date.when: unknown field 'when'; "
+        "a derived date has only 'value' and 'derived'",
+        "cards/companies/x.yaml:23:62: events[1].date.note: unknown field 'note'; "
+        "a derived date has only 'value' and 'derived'",
+    ]

@@ -161,6 +161,8 @@ class _CardChecker:
         return value
 
     def check_Date(self, typ: s.Date, node, path):
+        if isinstance(node, yaml.MappingNode):
+            return self._derived_date(node, path)
         value = self.scalar(node, path, "a date", also=("int",))
         if value is _INVALID:
             return value
@@ -174,6 +176,30 @@ class _CardChecker:
             return self.error(node, path,
                               f"invalid date '{value}' ({err}); write YYYY, YYYY-MM or YYYY-MM-DD")
         return value
+
+    def _derived_date(self, node: yaml.MappingNode, path: FieldPath) -> object:
+        """``{value: 2023-03, derived: "the basis"}``: a date worked out from the sources."""
+        given = {key.value: (key, value) for key, value in node.value}
+        ok = True
+        for name, (key, _) in given.items():
+            if name not in ("value", "derived"):
+                self.error(key, (*path, name),
+                           f"unknown field '{name}'; a derived date has only 'value' and 'derived'")
+                ok = False
+        if "value" not in given:
+            self.error(node, path, "a derived date needs its 'value': write value: YYYY, YYYY-MM or YYYY-MM-DD")
+            return _INVALID
+        value = self.check_Date(s.Date(), given["value"][1], (*path, "value")) \
+            if not isinstance(given["value"][1], yaml.MappingNode) else \
+            self.error(given["value"][1], (*path, "value"), "expected a date, got a mapping")
+        if "derived" not in given:
+            self.error(node, path, "a derived date needs its basis: add derived: \"how it follows from the "
+                       "sources\", or write the date alone if a source states it")
+            return _INVALID
+        basis = self.check_Text(s.Text(max_length=s.DERIVED_BASIS_MAX), given["derived"][1], (*path, "derived"))
+        if value is _INVALID or basis is _INVALID or not ok:
+            return _INVALID
+        return {"value": value, "derived": basis}
 
     def check_Country(self, typ: s.Country, node, path):
         value = self.scalar(node, path, "a country code")
@@ -327,8 +353,8 @@ class _CardChecker:
             self.error(given["start"][0], path + ("start",),
                        "give either 'date' (one event) or 'start'/'end' (a period), not both")
             return False
-        begin = values.get("start") or values.get("date")
-        end = values.get("end")
+        begin = date_iso(values.get("start") or values.get("date"))
+        end = date_iso(values.get("end"))
         if begin and end and _date_key(end, last=True) < _date_key(begin, last=False):
             self.error(given["end"][1], path + ("end",), f"ends ({end}) before it starts ({begin})")
             return False
@@ -343,6 +369,13 @@ class _CardChecker:
                 self.refs[index] = _PendingRef(ref.display, ref.line, ref.column, ref.field, ref.target,
                                                kinds, ref.owner)
                 return
+
+
+def date_iso(value: object) -> str | None:
+    """The ISO text of a checked date value, plain (``'2023-01'``) or derived (a mapping)."""
+    if isinstance(value, dict):
+        return str(value["value"])
+    return value if isinstance(value, str) else None
 
 
 def _date_key(value: str, last: bool) -> tuple[int, int, int]:

@@ -8,7 +8,7 @@ single pass over the cards, so later stages never scan all cards per card.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from build_scripts.cards.validate import CheckedCard
@@ -19,9 +19,14 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 @dataclass(frozen=True, order=True)
 class PartialDate:
-    """An ISO 8601 date of year, month or day precision."""
+    """An ISO 8601 date of year, month or day precision.
+
+    ``derived`` is the basis of a date worked out from the sources rather than stated by
+    one (``None`` when a source states it); it does not take part in comparisons.
+    """
 
     iso: str
+    derived: str | None = field(default=None, compare=False)
 
     @property
     def parts(self) -> tuple[int, ...]:
@@ -41,8 +46,20 @@ class PartialDate:
         return f"{parts[2]} {_MONTHS[parts[1] - 1]} {parts[0]}"
 
 
-def _date(value: str | None) -> PartialDate | None:
-    return PartialDate(value) if value else None
+    def described(self) -> str:
+        """The human date, with the basis of a derived one: 'March 2023 (derived: ...)'."""
+        return f"{self.human()} (derived: {self.derived})" if self.derived else self.human()
+
+
+def _date(value: str | dict | None) -> PartialDate | None:
+    """A date from a checked card value: plain text, or ``{value, derived}``."""
+    return _given_date(value) if value else None
+
+
+def _given_date(value: str | dict) -> PartialDate:
+    if isinstance(value, dict):
+        return PartialDate(str(value["value"]), str(value["derived"]))
+    return PartialDate(value)
 
 
 @dataclass(frozen=True)
@@ -239,7 +256,7 @@ def entity_from_card(card: CheckedCard) -> Entity:
         locations=tuple(d.get("locations", ())),
         relations=tuple(_relation(card.id, i, r) for i, r in enumerate(d.get("relations", ()))),
         sanctions=tuple(_sanction(card.id, i, x) for i, x in enumerate(d.get("sanctions", ()))),
-        events=tuple(Event(f"{card.id}/events/{i}", card.id, PartialDate(e["date"]), e["summary"], e["status"],
+        events=tuple(Event(f"{card.id}/events/{i}", card.id, _given_date(e["date"]), e["summary"], e["status"],
                            tuple(e["sources"])) for i, e in enumerate(d.get("events", ()))),
         latitude=d.get("latitude"), longitude=d.get("longitude"), precision=d.get("precision"),
         parent=d.get("parent"), title=d.get("title"), publisher=d.get("publisher"), source_type=d.get("type"),

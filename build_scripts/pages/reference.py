@@ -21,7 +21,7 @@ def type_name(typ: object) -> str:
     if isinstance(typ, s.Slug):
         return "lowercase-word"
     if isinstance(typ, s.Date):
-        return "date (YYYY, YYYY-MM or YYYY-MM-DD)"
+        return "date (YYYY, YYYY-MM or YYYY-MM-DD; or {value: date, derived: basis} for a date worked out)"
     if isinstance(typ, s.Country):
         return "country code (ISO 3166-1 alpha-2)"
     if isinstance(typ, s.Currency):

@@ -38,7 +38,11 @@ class Slug:
 
 @dataclass(frozen=True)
 class Date:
-    """An ISO 8601 date: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+    """An ISO 8601 date: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, as a source states it; or a
+    mapping ``{value: YYYY-MM, derived: "the basis"}`` for a date worked out from the sources."""
+
+
+DERIVED_BASIS_MAX = 300
 
 
 @dataclass(frozen=True)

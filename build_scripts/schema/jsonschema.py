@@ -37,11 +37,16 @@ def json_type(typ: object) -> dict:
             out["description"] = "id of a " + " or ".join(s.KINDS[k].label.lower() for k in typ.kinds) + " card"
         return out
     if isinstance(typ, s.Date):
-        return {"anyOf": [
+        plain = [
             {"type": "integer", "minimum": 0, "maximum": 9999},
             {"type": "string", "pattern": "^[0-9]{4}(-(0[1-9]|1[0-2]))?$"},
             {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"},
-        ]}
+        ]
+        derived = {"type": "object", "additionalProperties": False, "required": ["value", "derived"],
+                   "description": "A date worked out from the sources, with its basis.",
+                   "properties": {"value": {"anyOf": plain},
+                                  "derived": _text(s.DERIVED_BASIS_MAX, False)}}
+        return {"anyOf": [*plain, derived]}
     if isinstance(typ, s.Country):
         return {"type": "string", "enum": sorted(c.alpha_2 for c in pycountry.countries)}
     if isinstance(typ, s.Currency):
