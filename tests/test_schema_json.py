@@ -120,6 +120,9 @@ EXAMPLES = [
     ("source", "date: {value: 2023-03, derived: ''}\n", False),
     ("source", "authors: [A, B]\n", True),
     ("source", "based_on: [a, a]\n", False),
+    ("company", "events:\n  - {date: 2022, summary: S., status: reported, sources: [{source: s, retells: [t]}]}\n",
+     True),
+    ("company", "events:\n  - {date: 2022, summary: S., status: reported, sources: [{source: s}]}\n", False),
 ]
 
 

@@ -363,3 +363,51 @@ def test_derived_date_without_a_basis_is_refused(cards):
         "cards/companies/x.yaml:23:62: events[1].date.note: unknown field 'note'; "
         "a derived date has only 'value' and 'derived'",
     ]
+
+
+def test_a_citation_may_say_what_it_retells(cards):
+    cards.source("ap")
+    cards.source("forbes")
+    company(cards, "terra-tech", "name: Terra Tech\n")
+    company(cards, "x", """
+        name: X
+        relations:
+          - type: supplied
+            target: terra-tech
+            status: reported
+            sources: [ap, {source: forbes, retells: [ap]}]
+        """)
+    result = validate_dir(cards.root)
+    assert result.problems == ()
+    relation = next(c for c in result.cards if c.id == "x").data["relations"][0]
+    assert relation["sources"] == ["ap", {"source": "forbes", "retells": ["ap"]}]
+
+
+def test_citations_that_retell_are_checked(cards):
+    cards.source("ap")
+    cards.source("forbes")
+    company(cards, "terra-tech", "name: Terra Tech\n")
+    company(cards, "x", """
+        name: X
+        relations:
+          - type: supplied
+            target: terra-tech
+            status: reported
+            sources: [{source: forbes}, {source: forbes, retells: [forbes]}, {source: ap, retells: [terra-tech]}]
+          - type: supplied
+            target: terra-tech
+            status: reported
+            sources: [ap, {source: ap, retells: [forbes]}, {source: forbes, retells: [], by: x}]
+        """)
+    assert messages(cards) == [
+        "cards/companies/x.yaml:6:15: relations[0].sources[0]: missing 'retells'; write {source: ID, "
+        "retells: [IDS]}, with the ids of the sources whose reporting the cited source retells",
+        "cards/companies/x.yaml:6:59: relations[0].sources[1].retells: 'forbes' cannot retell itself; "
+        "list the sources it retells",
+        "cards/companies/x.yaml:6:93: relations[0].sources[2].retells[0]: 'terra-tech' is a company; "
+        "expected a source",
+        "cards/companies/x.yaml:10:19: relations[1].sources[1]: 'ap' is listed twice (also item 0)",
+        "cards/companies/x.yaml:10:78: relations[1].sources[2].retells: needs at least 1 item",
+        "cards/companies/x.yaml:10:82: relations[1].sources[2].by: unknown field 'by'; "
+        "a citation has only 'source' and 'retells'",
+    ]

@@ -287,6 +287,32 @@ class _CardChecker:
                                      typ.kinds, self.card_id))
         return value
 
+    def check_Citation(self, typ: s.Citation, node, path):
+        """A source id, or ``{source: ID, retells: [IDS]}``."""
+        source_ref = s.Ref(("source",))
+        if not isinstance(node, yaml.MappingNode):
+            return self.check_Ref(source_ref, node, path)
+        given = {key.value: (key, value) for key, value in node.value}
+        ok = True
+        for name, (key, _) in given.items():
+            if name not in ("source", "retells"):
+                self.error(key, (*path, name),
+                           f"unknown field '{name}'; a citation has only 'source' and 'retells'")
+                ok = False
+        if "source" not in given or "retells" not in given:
+            missing = "source" if "source" not in given else "retells"
+            self.error(node, path, f"missing '{missing}'; write {{source: ID, retells: [IDS]}}, with the ids "
+                       "of the sources whose reporting the cited source retells")
+            return _INVALID
+        source = self.check_Ref(source_ref, given["source"][1], (*path, "source"))
+        retells = self.check_ListOf(s.ListOf(source_ref, min_items=1), given["retells"][1], (*path, "retells"))
+        if source is _INVALID or retells is _INVALID or not ok:
+            return _INVALID
+        if source in retells:
+            return self.error(given["retells"][1], (*path, "retells"),
+                              f"'{source}' cannot retell itself; list the sources it retells")
+        return {"source": source, "retells": retells}
+
     # -- containers -------------------------------------------------------------------------
     def check_ListOf(self, typ: s.ListOf, node, path):
         if not isinstance(node, yaml.SequenceNode):
@@ -300,11 +326,12 @@ class _CardChecker:
             value = self.check(typ.item, item, path + (index,))
             if value is _INVALID:
                 continue
-            if typ.unique and isinstance(value, str):
-                if value in seen:
-                    self.error(item, path + (index,), f"'{value}' is listed twice (also item {seen[value]})")
+            ident = value.get("source") if isinstance(value, dict) and isinstance(typ.item, s.Citation) else value
+            if typ.unique and isinstance(ident, str):
+                if ident in seen:
+                    self.error(item, path + (index,), f"'{ident}' is listed twice (also item {seen[ident]})")
                     continue
-                seen[value] = index
+                seen[ident] = index
             values.append(value)
         return values
 

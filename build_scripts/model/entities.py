@@ -83,13 +83,31 @@ class Money:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """A cited source; ``retells`` names the sources whose reporting it only retells for this claim."""
+
+    source: str
+    retells: tuple[str, ...] = ()
+
+
+def _citations(items: Iterable[str | dict]) -> tuple[Citation, ...]:
+    return tuple(Citation(i["source"], tuple(i["retells"])) if isinstance(i, dict) else Citation(i)
+                 for i in items)
+
+
+def _source_ids(items: Iterable[str | dict]) -> tuple[str, ...]:
+    return tuple(i["source"] if isinstance(i, dict) else i for i in items)
+
+
+@dataclass(frozen=True)
 class Response:
     by: str
     summary: str
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]  # ids of the cited sources
     role: str | None = None
     date: PartialDate | None = None
     quote: str | None = None
+    citations: tuple[Citation, ...] = ()  # the same, with what each retells
 
 
 @dataclass(frozen=True)
@@ -114,6 +132,7 @@ class Relation:
     role: str | None = None
     note: str | None = None
     responses: tuple[Response, ...] = ()
+    citations: tuple[Citation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +147,7 @@ class Sanction:
     end: PartialDate | None = None
     reason: str | None = None
     responses: tuple[Response, ...] = ()
+    citations: tuple[Citation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,6 +158,7 @@ class Event:
     summary: str
     status: str
     sources: tuple[str, ...]
+    citations: tuple[Citation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -218,8 +239,8 @@ class Investigation:
 
 def _responses(items: Iterable[dict]) -> tuple[Response, ...]:
     return tuple(
-        Response(by=r["by"], summary=r["summary"], sources=tuple(r["sources"]), role=r.get("role"),
-                 date=_date(r.get("date")), quote=r.get("quote"))
+        Response(by=r["by"], summary=r["summary"], sources=_source_ids(r["sources"]), role=r.get("role"),
+                 date=_date(r.get("date")), quote=r.get("quote"), citations=_citations(r["sources"]))
         for r in items
     )
 
@@ -228,7 +249,8 @@ def _relation(subject: str, index: int, r: dict) -> Relation:
     value = r.get("value")
     return Relation(
         key=f"{subject}/relations/{index}", subject=subject, type=r["type"], target=r["target"],
-        status=r["status"], sources=tuple(r["sources"]), date=_date(r.get("date")),
+        status=r["status"], sources=_source_ids(r["sources"]), citations=_citations(r["sources"]),
+        date=_date(r.get("date")),
         start=_date(r.get("start")), end=_date(r.get("end")), goods=r.get("goods"),
         end_use=r.get("end_use"),
         value=Money(value["amount"], value["currency"], value.get("qualifier")) if value else None,
@@ -239,7 +261,8 @@ def _relation(subject: str, index: int, r: dict) -> Relation:
 
 def _sanction(subject: str, index: int, d: dict) -> Sanction:
     return Sanction(
-        key=f"{subject}/sanctions/{index}", subject=subject, status=d["status"], sources=tuple(d["sources"]),
+        key=f"{subject}/sanctions/{index}", subject=subject, status=d["status"], sources=_source_ids(d["sources"]),
+        citations=_citations(d["sources"]),
         authority=d.get("authority"), program=d.get("program"), date=_date(d.get("date")),
         end=_date(d.get("end")), reason=d.get("reason"), responses=_responses(d.get("responses", ())),
     )
@@ -257,7 +280,7 @@ def entity_from_card(card: CheckedCard) -> Entity:
         relations=tuple(_relation(card.id, i, r) for i, r in enumerate(d.get("relations", ()))),
         sanctions=tuple(_sanction(card.id, i, x) for i, x in enumerate(d.get("sanctions", ()))),
         events=tuple(Event(f"{card.id}/events/{i}", card.id, _given_date(e["date"]), e["summary"], e["status"],
-                           tuple(e["sources"])) for i, e in enumerate(d.get("events", ()))),
+                           _source_ids(e["sources"]), _citations(e["sources"])) for i, e in enumerate(d.get("events", ()))),
         latitude=d.get("latitude"), longitude=d.get("longitude"), precision=d.get("precision"),
         parent=d.get("parent"), title=d.get("title"), publisher=d.get("publisher"), source_type=d.get("type"),
         date=_date(d.get("date")), authors=tuple(d.get("authors", ())), url=d.get("url"),

@@ -34,6 +34,8 @@ def type_name(typ: object) -> str:
         return "true or false"
     if isinstance(typ, s.Enum):
         return "one of: " + ", ".join(typ.values)
+    if isinstance(typ, s.Citation):
+        return "id of a source card, or {source: id, retells: [ids]}"
     if isinstance(typ, s.Ref):
         return "id of a " + " or ".join(s.KINDS[k].label.lower() for k in typ.kinds) + " card"
     if isinstance(typ, s.ListOf):

@@ -84,6 +84,12 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """A source id, or ``{source: ID, retells: [IDS]}``: for this claim the cited source only
+    retells the reporting of the sources in ``retells``."""
+
+
+@dataclass(frozen=True)
 class ListOf:
     item: object
     min_items: int = 0
@@ -231,9 +237,10 @@ VALUE_QUALIFIERS = ("about", "more-than", "less-than")
 
 # --- records -----------------------------------------------------------------------------------
 
-_SOURCES = Field("sources", ListOf(Ref(("source",)), min_items=1),
-                 "Ids of the source cards that support this, at least one.", required=True,
-                 example="[wsj-2023-customs-records]")
+_SOURCES = Field("sources", ListOf(Citation(), min_items=1),
+                 "Ids of the source cards that support this, at least one. When a source only retells "
+                 "another outlet's reporting for this claim, write {source: ID, retells: [ID of the original]}.",
+                 required=True, example="[wsj-2023-customs-records]")
 
 VALUE = Record("value", (
     Field("amount", Number(minimum=0, maximum=1e15), "The amount, digits only: 1200000.", required=True),

@@ -47,6 +47,13 @@ def json_type(typ: object) -> dict:
                    "properties": {"value": {"anyOf": plain},
                                   "derived": _text(s.DERIVED_BASIS_MAX, False)}}
         return {"anyOf": [*plain, derived]}
+    if isinstance(typ, s.Citation):
+        ref = json_type(s.Ref(("source",)))
+        return {"anyOf": [ref, {
+            "type": "object", "additionalProperties": False, "required": ["source", "retells"],
+            "description": "A source that, for this claim, only retells the reporting of the sources in retells.",
+            "properties": {"source": ref, "retells": {"type": "array", "items": ref, "minItems": 1,
+                                                      "uniqueItems": True}}}]}
     if isinstance(typ, s.Country):
         return {"type": "string", "enum": sorted(c.alpha_2 for c in pycountry.countries)}
     if isinstance(typ, s.Currency):
@@ -69,7 +76,7 @@ def json_type(typ: object) -> dict:
         out = {"type": "array", "items": json_type(typ.item)}
         if typ.min_items:
             out["minItems"] = typ.min_items
-        if typ.unique and isinstance(typ.item, (s.Text, s.Slug, s.Ref)):
+        if typ.unique and isinstance(typ.item, (s.Text, s.Slug, s.Ref, s.Citation)):
             out["uniqueItems"] = True
         return out
     if isinstance(typ, s.TextOrRecord):
