@@ -73,3 +73,11 @@ def test_site_serves_the_downloads(seed_site: Path):
         assert (seed_site / "data" / name).stat().st_size > 100
     page = (seed_site / "browse" / "downloads" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../data/relations.csv"' in page
+
+
+def test_the_editors_text_file_of_a_source_is_never_published(cards):
+    cards.write("sources/ap.yaml", "name: AP report\ntype: news-report\ntext_file: ap-2023.txt\n")
+    inv = model.build(validate_dir(cards.root).cards)
+    assert inv.entities["ap"].text_file == "ap-2023.txt"
+    files = exports.data_files(inv)
+    assert not [name for name, text in files.items() if "ap-2023.txt" in text]

@@ -76,7 +76,7 @@ def test_unknown_field_without_a_close_match_lists_allowed_fields(cards):
     cards.write("sources/s.yaml", "name: S\ntype: report\nzzz: 1\n")
     assert messages(cards) == [
         "cards/sources/s.yaml:3:1: zzz: unknown field 'zzz'; allowed fields: name, title, publisher, type, date, "
-        "authors, url, archive_url, language, based_on, summary, tags"]
+        "authors, url, archive_url, language, text_file, based_on, summary, tags"]
 
 
 def test_wrong_types(cards):

@@ -33,6 +33,7 @@ def _plain(value: object) -> object:
 def entity_record(entity: Entity) -> dict:
     record = _plain(entity)
     record.pop("card_path", None)
+    record.pop("text_file", None)  # the editors' copy of a source's text is never published
     record["page"] = f"entities/{entity.id}/"
     return record
 

@@ -195,6 +195,7 @@ class Entity:
     archive_url: str | None = None
     language: str | None = None
     based_on: tuple[str, ...] = ()
+    text_file: str | None = None  # the editors' copy of its text; never published
 
 
 @dataclass(frozen=True)
@@ -285,6 +286,7 @@ def entity_from_card(card: CheckedCard) -> Entity:
         parent=d.get("parent"), title=d.get("title"), publisher=d.get("publisher"), source_type=d.get("type"),
         date=_date(d.get("date")), authors=tuple(d.get("authors", ())), url=d.get("url"),
         archive_url=d.get("archive_url"), language=d.get("language"), based_on=tuple(d.get("based_on", ())),
+        text_file=d.get("text_file"),
     )
 
 

@@ -361,6 +361,9 @@ SOURCE_FIELDS = (
     Field("url", Url(), "Where it was published. Never guess one: leave it out if unknown."),
     Field("archive_url", Url(), "A permanent copy, e.g. in the Wayback Machine."),
     Field("language", Slug(), "ISO 639-1 code of its language: en, zh, ru, uk."),
+    Field("text_file", Text(max_length=200),
+          "File name of the editors' copy of the source's text (never published), "
+          "checked by make check-sources."),
     Field("based_on", ListOf(Ref(("source",))),
           "Ids of sources this one only repeats; it then does not count as independent corroboration."),
     _SUMMARY, _TAGS,
