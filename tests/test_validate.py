@@ -411,3 +411,23 @@ def test_citations_that_retell_are_checked(cards):
         "cards/companies/x.yaml:10:82: relations[1].sources[2].by: unknown field 'by'; "
         "a citation has only 'source' and 'retells'",
     ]
+
+
+def test_claim_ids_are_slugs_unique_within_their_list(cards):
+    cards.source()
+    company(cards, "terra-tech", "name: Terra Tech\n")
+    company(cards, "x", """
+        name: X
+        relations:
+          - {id: first-shipment, type: supplied, target: terra-tech, status: reported, sources: [src]}
+          - {id: first-shipment, type: supplied, target: terra-tech, status: reported, sources: [src]}
+          - {id: First Shipment, type: supplied, target: terra-tech, status: reported, sources: [src]}
+        events:
+          - {id: first-shipment, date: 2023, summary: S., status: reported, sources: [src]}
+        """)
+    assert messages(cards) == [
+        "cards/companies/x.yaml:4:10: relations[1].id: id 'first-shipment' is already used by item 0 of this list; "
+        "give each claim its own id",
+        "cards/companies/x.yaml:5:10: relations[2].id: 'First Shipment' must be lowercase letters, digits and hyphens "
+        "(did you mean 'first-shipment'?)",
+    ]

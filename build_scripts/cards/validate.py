@@ -333,7 +333,24 @@ class _CardChecker:
                     continue
                 seen[ident] = index
             values.append(value)
+        if isinstance(typ.item, s.Record) and typ.item.field_named("id"):
+            self._unique_ids(node, path)
         return values
+
+    def _unique_ids(self, node: yaml.SequenceNode, path: FieldPath) -> None:
+        """Claim ids are unique within their list (a card's relations, sanctions or events)."""
+        seen: dict[str, int] = {}
+        for index, item in enumerate(node.value):
+            if not isinstance(item, yaml.MappingNode):
+                continue
+            id_node = next((v for k, v in item.value if k.value == "id"), None)
+            if not isinstance(id_node, yaml.ScalarNode) or not s.SLUG_RE.match(id_node.value):
+                continue
+            if id_node.value in seen:
+                self.error(id_node, (*path, index, "id"), f"id '{id_node.value}' is already used by item "
+                           f"{seen[id_node.value]} of this list; give each claim its own id")
+            else:
+                seen[id_node.value] = index
 
     def check_TextOrRecord(self, typ: s.TextOrRecord, node, path):
         if isinstance(node, yaml.MappingNode):

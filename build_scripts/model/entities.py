@@ -133,6 +133,7 @@ class Relation:
     note: str | None = None
     responses: tuple[Response, ...] = ()
     citations: tuple[Citation, ...] = ()
+    id: str | None = None  # the editor's id for the claim, when given
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ class Sanction:
     reason: str | None = None
     responses: tuple[Response, ...] = ()
     citations: tuple[Citation, ...] = ()
+    id: str | None = None  # the editor's id for the claim, when given
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ class Event:
     status: str
     sources: tuple[str, ...]
     citations: tuple[Citation, ...] = ()
+    id: str | None = None  # the editor's id for the claim, when given
 
 
 @dataclass(frozen=True)
@@ -256,7 +259,7 @@ def _relation(subject: str, index: int, r: dict) -> Relation:
         end_use=r.get("end_use"),
         value=Money(value["amount"], value["currency"], value.get("qualifier")) if value else None,
         via=tuple(r.get("via", ())), origin=r.get("origin"), destination=r.get("destination"), role=r.get("role"), note=r.get("note"),
-        responses=_responses(r.get("responses", ())),
+        responses=_responses(r.get("responses", ())), id=r.get("id"),
     )
 
 
@@ -266,6 +269,7 @@ def _sanction(subject: str, index: int, d: dict) -> Sanction:
         citations=_citations(d["sources"]),
         authority=d.get("authority"), program=d.get("program"), date=_date(d.get("date")),
         end=_date(d.get("end")), reason=d.get("reason"), responses=_responses(d.get("responses", ())),
+        id=d.get("id"),
     )
 
 
@@ -281,7 +285,7 @@ def entity_from_card(card: CheckedCard) -> Entity:
         relations=tuple(_relation(card.id, i, r) for i, r in enumerate(d.get("relations", ()))),
         sanctions=tuple(_sanction(card.id, i, x) for i, x in enumerate(d.get("sanctions", ()))),
         events=tuple(Event(f"{card.id}/events/{i}", card.id, _given_date(e["date"]), e["summary"], e["status"],
-                           _source_ids(e["sources"]), _citations(e["sources"])) for i, e in enumerate(d.get("events", ()))),
+                           _source_ids(e["sources"]), _citations(e["sources"]), e.get("id")) for i, e in enumerate(d.get("events", ()))),
         latitude=d.get("latitude"), longitude=d.get("longitude"), precision=d.get("precision"),
         parent=d.get("parent"), title=d.get("title"), publisher=d.get("publisher"), source_type=d.get("type"),
         date=_date(d.get("date")), authors=tuple(d.get("authors", ())), url=d.get("url"),

@@ -259,12 +259,17 @@ RESPONSE = Record("response", (
     _SOURCES,
 ), doc="A reply, denial or comment by the subject of a claim, shown beside the claim.")
 
+_CLAIM_ID = Field("id", Slug(),
+                  "A stable public id for this claim, unique in this list, e.g. 'supplied-rosoboronexport-2022'. "
+                  "Optional: without it the id is derived from what identifies the claim.")
+
 _RESPONSES = Field("responses", ListOf(RESPONSE, unique=False),
                    "Replies to this claim; each is shown beside it.")
 _STATUS = Field("status", Enum(tuple(CLAIM_STATUSES)),
                 "How established the claim is: official, reported, alleged or disputed.", required=True)
 
 RELATION = Record("relation", (
+    _CLAIM_ID,
     Field("type", Enum(tuple(RELATION_TYPES)), "What kind of link this is; see the vocabulary.", required=True),
     Field("target", Ref(PARTY_KINDS + ("location",)), "Id of the other party (or place).", required=True),
     _STATUS,
@@ -286,6 +291,7 @@ RELATION = Record("relation", (
 ), doc="A typed, sourced link from this card to another.")
 
 SANCTION = Record("sanction", (
+    _CLAIM_ID,
     Field("authority", Ref(("public-body", "organization")),
           "Id of the designating authority (e.g. us-treasury). Leave out only if the sources do not say."),
     Field("program", Text(), "The sanctions program, as the authority names it."),
@@ -299,6 +305,7 @@ SANCTION = Record("sanction", (
 ), doc="A sanctions designation, proposal or decision not to list.")
 
 EVENT = Record("event", (
+    _CLAIM_ID,
     Field("date", Date(), "When it happened, as precisely as the source says.", required=True),
     Field("summary", Text(max_length=1000, multiline=True), "What happened, in our words.", required=True),
     _STATUS,
