@@ -10,7 +10,6 @@ Line format: {"id", "schema", "properties": {name: [values]}}, one per line, sor
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
@@ -77,10 +76,16 @@ def _language(code: str | None, to_ftm: bool) -> str | None:
     return language.alpha_3 if to_ftm else getattr(language, "alpha_2", None)
 
 
-def _line_id(schema: str, props: dict[str, list[str]]) -> str:
-    """A content-derived id for statements, stable across export -> import -> export."""
-    digest = hashlib.sha1(json.dumps([schema, props], sort_keys=True).encode()).hexdigest()[:16]
-    return f"{schema.lower()}-{digest}"
+def claim_line_id(key: str) -> str:
+    """The FtM id of a claim: its stable public id with dots, e.g. 'acme.relations.supplied-x-2023'."""
+    return key.replace("/", ".")
+
+
+def _claim_id_from_line(line_id: object, card_id: str, kind: str) -> str | None:
+    """The claim id in a line id written by ``claim_line_id`` for this card, else None."""
+    prefix = f"{card_id}.{kind}."
+    rest = str(line_id)[len(prefix):] if str(line_id).startswith(prefix) else ""
+    return rest if s.SLUG_RE.match(rest) else None
 
 
 def _relation_line(inv: Investigation, r: Relation) -> dict:
@@ -99,7 +104,7 @@ def _relation_line(inv: Investigation, r: Relation) -> dict:
                             customsAmount=r.value.amount if r.value and r.value.currency == "USD" else None))
     else:
         props.update(_props(description=r.goods, summary=r.end_use))
-    return {"id": _line_id(schema, props), "schema": schema, "properties": props}
+    return {"id": claim_line_id(r.key), "schema": schema, "properties": props}
 
 
 def entity_lines(inv: Investigation) -> list[dict]:
@@ -129,7 +134,7 @@ def entity_lines(inv: Investigation) -> list[dict]:
             props = _props(entity=e.id, authority=inv.name(x.authority) if x.authority else None, program=x.program,
                            status=x.status, startDate=x.date.iso if x.date else None,
                            endDate=x.end.iso if x.end else None, reason=x.reason, proof=list(x.sources))
-            lines.append({"id": _line_id("Sanction", props), "schema": "Sanction", "properties": props})
+            lines.append({"id": claim_line_id(x.key), "schema": "Sanction", "properties": props})
     return sorted(lines, key=lambda line: line["id"])
 
 
@@ -247,7 +252,7 @@ def import_lines(text: str) -> ImportReport:
         if schema in KIND_OF_SCHEMA:
             continue
         if schema == "Sanction":
-            needs_source |= _import_sanction(report, ids, names, props)
+            needs_source |= _import_sanction(report, ids, names, props, entry.get("id"))
             continue
         if schema not in by_schema:
             report.skipped_schemata[schema] += 1
@@ -267,7 +272,8 @@ def import_lines(text: str) -> ImportReport:
             needs_source |= not sources
             described = [d[len(STATUS_PREFIX):] for d in props.get("description", ()) if d.startswith(STATUS_PREFIX)]
             status = (props.get("status") or described or ["reported"])[0]
-            relation = {"type": relation_type, "target": ids[target],
+            relation = {"id": _claim_id_from_line(entry.get("id"), ids[subject], "relations"),
+                        "type": relation_type, "target": ids[target],
                         "status": status if status in s.CLAIM_STATUSES else "reported",
                         "date": _date(props.get("date")), "start": _date(props.get("startDate")),
                         "end": _date(props.get("endDate")),
@@ -291,7 +297,8 @@ def import_lines(text: str) -> ImportReport:
     return report
 
 
-def _import_sanction(report: ImportReport, ids: dict[str, str], names: dict[str, str], props: dict) -> bool:
+def _import_sanction(report: ImportReport, ids: dict[str, str], names: dict[str, str], props: dict,
+                     line_id: object = None) -> bool:
     subject = (props.get("entity") or [None])[0]
     if subject not in ids:
         report.problems.append("Sanction: its entity is not an imported entity; sanction not imported")
@@ -299,7 +306,8 @@ def _import_sanction(report: ImportReport, ids: dict[str, str], names: dict[str,
     sources = [ids[p] for p in props.get("proof", ()) if p in ids]
     status = (props.get("status") or [None])[0]
     end = _date(props.get("endDate"))
-    sanction = {"status": status if status in s.SANCTION_STATUSES else ("delisted" if end else "listed"),
+    sanction = {"id": _claim_id_from_line(line_id, ids[subject], "sanctions"),
+                "status": status if status in s.SANCTION_STATUSES else ("delisted" if end else "listed"),
                 "date": _date(props.get("startDate") or props.get("listingDate")), "end": end,
                 "program": (props.get("program") or [None])[0], "reason": (props.get("reason") or [None])[0],
                 "sources": sources or [IMPORTED_SOURCE]}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from build_scripts.cards.validate import CheckedCard
+from build_scripts.model import ids
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -249,10 +250,10 @@ def _responses(items: Iterable[dict]) -> tuple[Response, ...]:
     )
 
 
-def _relation(subject: str, index: int, r: dict) -> Relation:
+def _relation(subject: str, claim_id: str, r: dict) -> Relation:
     value = r.get("value")
     return Relation(
-        key=f"{subject}/relations/{index}", subject=subject, type=r["type"], target=r["target"],
+        key=f"{subject}/relations/{claim_id}", subject=subject, type=r["type"], target=r["target"],
         status=r["status"], sources=_source_ids(r["sources"]), citations=_citations(r["sources"]),
         date=_date(r.get("date")),
         start=_date(r.get("start")), end=_date(r.get("end")), goods=r.get("goods"),
@@ -263,9 +264,9 @@ def _relation(subject: str, index: int, r: dict) -> Relation:
     )
 
 
-def _sanction(subject: str, index: int, d: dict) -> Sanction:
+def _sanction(subject: str, claim_id: str, d: dict) -> Sanction:
     return Sanction(
-        key=f"{subject}/sanctions/{index}", subject=subject, status=d["status"], sources=_source_ids(d["sources"]),
+        key=f"{subject}/sanctions/{claim_id}", subject=subject, status=d["status"], sources=_source_ids(d["sources"]),
         citations=_citations(d["sources"]),
         authority=d.get("authority"), program=d.get("program"), date=_date(d.get("date")),
         end=_date(d.get("end")), reason=d.get("reason"), responses=_responses(d.get("responses", ())),
@@ -275,6 +276,7 @@ def _sanction(subject: str, index: int, d: dict) -> Sanction:
 
 def entity_from_card(card: CheckedCard) -> Entity:
     d = card.data
+    relations, sanctions, events = d.get("relations", []), d.get("sanctions", []), d.get("events", [])
     return Entity(
         id=card.id, kind=card.kind, name=d["name"], card_path=card.display,
         aliases=tuple(Alias(a["name"], a.get("lang"), a.get("note")) for a in d.get("aliases", ())),
@@ -282,10 +284,11 @@ def entity_from_card(card: CheckedCard) -> Entity:
         unnamed=d.get("unnamed", False), military_end_user=d.get("military_end_user", False),
         identifiers=tuple(Identifier(i["scheme"], i["value"]) for i in d.get("identifiers", ())),
         locations=tuple(d.get("locations", ())),
-        relations=tuple(_relation(card.id, i, r) for i, r in enumerate(d.get("relations", ()))),
-        sanctions=tuple(_sanction(card.id, i, x) for i, x in enumerate(d.get("sanctions", ()))),
+        relations=tuple(_relation(card.id, i, r) for i, r in zip(ids.relation_ids(relations), relations)),
+        sanctions=tuple(_sanction(card.id, i, x) for i, x in zip(ids.sanction_ids(sanctions), sanctions)),
         events=tuple(Event(f"{card.id}/events/{i}", card.id, _given_date(e["date"]), e["summary"], e["status"],
-                           _source_ids(e["sources"]), _citations(e["sources"]), e.get("id")) for i, e in enumerate(d.get("events", ()))),
+                           _source_ids(e["sources"]), _citations(e["sources"]), e.get("id"))
+                     for i, e in zip(ids.event_ids(events), events)),
         latitude=d.get("latitude"), longitude=d.get("longitude"), precision=d.get("precision"),
         parent=d.get("parent"), title=d.get("title"), publisher=d.get("publisher"), source_type=d.get("type"),
         date=_date(d.get("date")), authors=tuple(d.get("authors", ())), url=d.get("url"),

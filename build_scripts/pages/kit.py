@@ -14,8 +14,8 @@ from markupsafe import Markup, escape
 
 from build_scripts import schema as s
 from build_scripts.base.settings import MAP_HEIGHT_PX, TILES
-from build_scripts.model import analysis
-from build_scripts.model.entities import Investigation, Money, PartialDate, Relation, Response, Sanction
+from build_scripts.model import analysis, ids
+from build_scripts.model.entities import Event, Investigation, Money, PartialDate, Relation, Response, Sanction
 from build_scripts.pages.mapdata import MapSpec
 from build_scripts.pages.markup import md_link, md_text
 
@@ -121,6 +121,7 @@ class ClaimRow(Cited):
     sources: tuple[str, ...]
     responses: tuple[ResponseRow, ...]
     corroboration: str
+    anchor: Markup = Markup("")  # the claim's anchor, from its stable public id
 
 
 def corroboration_text(inv: Investigation, sources: tuple[str, ...]) -> str:
@@ -166,7 +167,7 @@ def claim_row(inv: Investigation, relation: Relation, page_id: str) -> ClaimRow:
     return ClaimRow(lead=lead, when=when(relation.date, relation.start, relation.end), details=tuple(details),
                     status=status_badge(relation.status), sources=relation.sources,
                     responses=responses(inv, relation.responses),
-                    corroboration=corroboration_text(inv, relation.sources))
+                    corroboration=corroboration_text(inv, relation.sources), anchor=claim_anchor(relation.key))
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,12 @@ class SanctionRow(Cited):
     reason: str | None
     sources: tuple[str, ...]
     responses: tuple[ResponseRow, ...]
+    anchor: Markup = Markup("")
+
+
+def claim_anchor(key: str) -> Markup:
+    """An empty element carrying the claim's stable anchor, so that readers can link to a claim."""
+    return Markup(f'<span id="{escape(ids.anchor(key))}"></span>')
 
 
 def sanction_row(inv: Investigation, sanction: Sanction, subject_view: bool = True) -> SanctionRow:
@@ -188,7 +195,7 @@ def sanction_row(inv: Investigation, sanction: Sanction, subject_view: bool = Tr
     period = when(sanction.date) if not sanction.end else when(None, sanction.date, sanction.end)
     return SanctionRow(authority=authority, status=sanction_badge(sanction.status), when=period,
                        program=sanction.program, reason=sanction.reason, sources=sanction.sources,
-                       responses=responses(inv, sanction.responses))
+                       responses=responses(inv, sanction.responses), anchor=claim_anchor(sanction.key))
 
 
 @dataclass(frozen=True)
@@ -243,6 +250,9 @@ def claim_summary(inv: Investigation, key: str) -> Markup:
         label = s.RELATION_TYPES[claim.type].label
         text = Markup(f"{link(inv, claim.subject)} {md_text(label)} {link(inv, claim.target)}")
         moment = when(claim.date, claim.start, claim.end)
+    elif isinstance(claim, Event):
+        text = Markup(f"{link(inv, claim.subject)}: ") + md_text(claim.summary)
+        moment = when(claim.date)
     else:
         by = f" by {inv.name(claim.authority)}" if claim.authority else ""
         text = Markup(f"{link(inv, claim.subject)}: {md_text(s.SANCTION_STATUSES[claim.status].label.lower() + by)}")

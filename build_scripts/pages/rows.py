@@ -13,7 +13,7 @@ from markupsafe import Markup
 from build_scripts import schema as s
 from build_scripts.model import analysis
 from build_scripts.model.entities import Event, Investigation, PartialDate, Relation, Sanction
-from build_scripts.pages.kit import Cited, cite, link, status_badge
+from build_scripts.pages.kit import Cited, cite, claim_anchor, link, status_badge
 from build_scripts.pages.markup import md_text
 from build_scripts.pages.network import Edge, Graph, Node
 
@@ -58,10 +58,11 @@ class EventRow(Cited):
     summary: str
     status: Markup
     sources: tuple[str, ...]
+    anchor: Markup = Markup("")
 
 
 def event_rows(events: tuple[Event, ...]) -> tuple[EventRow, ...]:
-    return tuple(EventRow(e.date.human(), e.summary, status_badge(e.status), e.sources)
+    return tuple(EventRow(e.date.human(), e.summary, status_badge(e.status), e.sources, claim_anchor(e.key))
                  for e in sorted(events, key=lambda e: e.date.iso))
 
 
