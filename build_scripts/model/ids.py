@@ -76,7 +76,7 @@ def assign(claims: Sequence[Claim], base: Callable[[Claim], str], detail: Callab
     counts = Counter(b for b in bases if b is not None)
     out: list[str] = []
     taken = set(explicit)
-    for claim, stem in zip(claims, bases):
+    for claim, stem in zip(claims, bases, strict=True):
         if stem is None:
             out.append(str(claim["id"]))
             continue
