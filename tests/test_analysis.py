@@ -1,4 +1,4 @@
-"""Derived facts: corroboration, supply-chain paths, timeline, neighbourhoods."""
+"""Derived facts: supply-chain paths, timeline, neighbourhoods."""
 
 from __future__ import annotations
 
@@ -22,18 +22,6 @@ def seed() -> model.Investigation:
 @pytest.fixture(scope="module")
 def mini() -> model.Investigation:
     return model.build(validate_dir(MINI).cards)
-
-
-def test_a_source_that_repeats_another_is_not_independent(mini):
-    found = analysis.corroboration(mini, ("daily-report", "repeat-report"))
-    assert found.publishers == ("The Daily",) and found.count == 1
-    assert found.repeats == ("repeat-report",)
-    assert analysis.corroboration(mini, ("repeat-report",)).publishers == ("The Daily",)
-
-
-def test_seed_retelling_counts_as_bloomberg(seed):
-    found = analysis.corroboration(seed, ("ukrainska-pravda-satellite-imagery",))
-    assert found.publishers == ("Bloomberg",)
 
 
 def test_seed_supply_chains(seed):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 from build_scripts.cards.validate import CheckedCard
 from build_scripts.model import ids
@@ -52,12 +53,12 @@ class PartialDate:
         return f"{self.human()} (derived: {self.derived})" if self.derived else self.human()
 
 
-def _date(value: str | dict | None) -> PartialDate | None:
+def _date(value: str | dict[str, Any] | None) -> PartialDate | None:
     """A date from a checked card value: plain text, or ``{value, derived}``."""
     return _given_date(value) if value else None
 
 
-def _given_date(value: str | dict) -> PartialDate:
+def _given_date(value: str | dict[str, Any]) -> PartialDate:
     if isinstance(value, dict):
         return PartialDate(str(value["value"]), str(value["derived"]))
     return PartialDate(value)
@@ -91,12 +92,12 @@ class Citation:
     retells: tuple[str, ...] = ()
 
 
-def _citations(items: Iterable[str | dict]) -> tuple[Citation, ...]:
+def _citations(items: Iterable[str | dict[str, Any]]) -> tuple[Citation, ...]:
     return tuple(Citation(i["source"], tuple(i["retells"])) if isinstance(i, dict) else Citation(i)
                  for i in items)
 
 
-def _source_ids(items: Iterable[str | dict]) -> tuple[str, ...]:
+def _source_ids(items: Iterable[str | dict[str, Any]]) -> tuple[str, ...]:
     return tuple(i["source"] if isinstance(i, dict) else i for i in items)
 
 
@@ -259,7 +260,8 @@ def _relation(subject: str, claim_id: str, r: dict) -> Relation:
         start=_date(r.get("start")), end=_date(r.get("end")), goods=r.get("goods"),
         end_use=r.get("end_use"),
         value=Money(value["amount"], value["currency"], value.get("qualifier")) if value else None,
-        via=tuple(r.get("via", ())), origin=r.get("origin"), destination=r.get("destination"), role=r.get("role"), note=r.get("note"),
+        via=tuple(r.get("via", ())), origin=r.get("origin"), destination=r.get("destination"), role=r.get("role"),
+        note=r.get("note"),
         responses=_responses(r.get("responses", ())), id=r.get("id"),
     )
 
@@ -284,11 +286,11 @@ def entity_from_card(card: CheckedCard) -> Entity:
         unnamed=d.get("unnamed", False), military_end_user=d.get("military_end_user", False),
         identifiers=tuple(Identifier(i["scheme"], i["value"]) for i in d.get("identifiers", ())),
         locations=tuple(d.get("locations", ())),
-        relations=tuple(_relation(card.id, i, r) for i, r in zip(ids.relation_ids(relations), relations)),
-        sanctions=tuple(_sanction(card.id, i, x) for i, x in zip(ids.sanction_ids(sanctions), sanctions)),
+        relations=tuple(_relation(card.id, i, r) for i, r in zip(ids.relation_ids(relations), relations, strict=True)),
+        sanctions=tuple(_sanction(card.id, i, x) for i, x in zip(ids.sanction_ids(sanctions), sanctions, strict=True)),
         events=tuple(Event(f"{card.id}/events/{i}", card.id, _given_date(e["date"]), e["summary"], e["status"],
                            _source_ids(e["sources"]), _citations(e["sources"]), e.get("id"))
-                     for i, e in zip(ids.event_ids(events), events)),
+                     for i, e in zip(ids.event_ids(events), events, strict=True)),
         latitude=d.get("latitude"), longitude=d.get("longitude"), precision=d.get("precision"),
         parent=d.get("parent"), title=d.get("title"), publisher=d.get("publisher"), source_type=d.get("type"),
         date=_date(d.get("date")), authors=tuple(d.get("authors", ())), url=d.get("url"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from build_scripts import schema as s
-from build_scripts.model import analysis
+from build_scripts.model import analysis, corroboration
 from build_scripts.model.entities import Entity, Investigation, PartialDate
 from build_scripts.pages import network, rows
 from build_scripts.pages.jsonld import jsonld
@@ -30,7 +30,7 @@ from build_scripts.pages.kit import (
     sanction_row,
 )
 from build_scripts.pages.mapdata import MapSpec
-from build_scripts.pages.markup import md_link, render_summary
+from build_scripts.pages.markup import md_link, md_text, render_summary
 
 MAX_PATHS_ON_PAGE = 5  # the rest are on the supply-chains page
 MAX_TIMELINE_ON_PAGE = 25  # the rest are on the timeline page
@@ -129,6 +129,17 @@ def _location_context(inv: Investigation, place: Entity) -> dict:
     }
 
 
+def _retelling(inv: Investigation, key: str, source_id: str) -> Markup:
+    """' (retelling the reporting of Bloomberg)' when this claim cites the source as a retelling."""
+    claim = inv.claims[key]
+    citations = list(claim.citations) + [c for r in getattr(claim, "responses", ()) for c in r.citations]
+    retells = dict.fromkeys(o for c in citations if c.source == source_id for o in c.retells)
+    if not retells:
+        return Markup("")
+    names = corroboration.and_list(sorted({corroboration.outlet(inv, o) for o in retells}, key=str.casefold))
+    return md_text(f" (retelling the reporting of {names})")
+
+
 def _source_context(inv: Investigation, source: Entity) -> dict:
     return {
         "is_source": True,
@@ -140,5 +151,6 @@ def _source_context(inv: Investigation, source: Entity) -> dict:
         "url": md_link(source.url, source.url) if source.url else None,
         "archive_url": md_link(source.archive_url, source.archive_url) if source.archive_url else None,
         "based_on": cite(source.based_on) if source.based_on else None,
-        "supports": tuple(claim_summary(inv, key) for key in inv.citing.get(source.id, ())),
+        "supports": tuple(claim_summary(inv, key) + _retelling(inv, key, source.id)
+                          for key in inv.citing.get(source.id, ())),
     }

@@ -14,8 +14,17 @@ from markupsafe import Markup, escape
 
 from build_scripts import schema as s
 from build_scripts.base.settings import MAP_HEIGHT_PX, TILES
-from build_scripts.model import analysis, ids
-from build_scripts.model.entities import Event, Investigation, Money, PartialDate, Relation, Response, Sanction
+from build_scripts.model import corroboration, ids
+from build_scripts.model.entities import (
+    Citation,
+    Event,
+    Investigation,
+    Money,
+    PartialDate,
+    Relation,
+    Response,
+    Sanction,
+)
 from build_scripts.pages.mapdata import MapSpec
 from build_scripts.pages.markup import md_link, md_text
 
@@ -121,16 +130,12 @@ class ClaimRow(Cited):
     sources: tuple[str, ...]
     responses: tuple[ResponseRow, ...]
     corroboration: str
-    anchor: Markup = Markup("")  # the claim's anchor, from its stable public id
+    anchor: Markup | None = None  # the claim's anchor, from its stable public id
 
 
-def corroboration_text(inv: Investigation, sources: tuple[str, ...]) -> str:
-    found = analysis.corroboration(inv, sources)
-    plural = "s" if found.count != 1 else ""
-    text = f"{found.count} independent publisher{plural}: {', '.join(found.publishers)}"
-    if found.repeats:
-        text += f"; not counted, as it repeats another: {', '.join(inv.name(r) for r in found.repeats)}"
-    return text
+def corroboration_text(inv: Investigation, citations: tuple[Citation | str, ...]) -> str:
+    """Who reported the claim and who only retold it, by outlet: 'reported by AP, retold by Forbes'."""
+    return corroboration.sentence(inv, citations)
 
 
 def responses(inv: Investigation, responses: tuple[Response, ...]) -> tuple[ResponseRow, ...]:
@@ -167,7 +172,8 @@ def claim_row(inv: Investigation, relation: Relation, page_id: str) -> ClaimRow:
     return ClaimRow(lead=lead, when=when(relation.date, relation.start, relation.end), details=tuple(details),
                     status=status_badge(relation.status), sources=relation.sources,
                     responses=responses(inv, relation.responses),
-                    corroboration=corroboration_text(inv, relation.sources), anchor=claim_anchor(relation.key))
+                    corroboration=corroboration_text(inv, relation.citations or relation.sources),
+                    anchor=claim_anchor(relation.key))
 
 
 @dataclass(frozen=True)
@@ -179,7 +185,7 @@ class SanctionRow(Cited):
     reason: str | None
     sources: tuple[str, ...]
     responses: tuple[ResponseRow, ...]
-    anchor: Markup = Markup("")
+    anchor: Markup | None = None
 
 
 def claim_anchor(key: str) -> Markup:

@@ -58,7 +58,7 @@ class EventRow(Cited):
     summary: str
     status: Markup
     sources: tuple[str, ...]
-    anchor: Markup = Markup("")
+    anchor: Markup | None = None
 
 
 def event_rows(events: tuple[Event, ...]) -> tuple[EventRow, ...]:
