@@ -23,8 +23,15 @@ def _plain(value: object) -> object:
     if isinstance(value, PartialDate):
         return value.iso
     if dataclasses.is_dataclass(value):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if getattr(value, f.name) not in (None, (), False, "")}
+        out = {}
+        for f in dataclasses.fields(value):
+            item = getattr(value, f.name)
+            if item in (None, (), False, ""):
+                continue
+            out[f.name] = _plain(item)
+            if isinstance(item, PartialDate) and item.derived:  # a date worked out, with its basis
+                out[f"{f.name}_derived"] = item.derived
+        return out
     if isinstance(value, (tuple, list)):
         return [_plain(v) for v in value]
     return value
@@ -67,15 +74,22 @@ def _csv(header: list[str], rows: list[list[object]]) -> str:
 
 
 ENTITY_COLUMNS = ["id", "kind", "name", "aliases", "country", "tags", "locations", "unnamed", "latitude",
-                  "longitude", "publisher", "date", "url", "summary", "page"]
-RELATION_COLUMNS = ["key", "subject", "type", "target", "status", "date", "start", "end", "goods", "end_use",
+                  "longitude", "publisher", "date", "date_derived", "url", "summary", "page"]
+# A *_derived column holds the basis of a date worked out from the sources; empty when a source states it.
+RELATION_COLUMNS = ["key", "subject", "type", "target", "status", "date", "date_derived", "start", "start_derived",
+                    "end", "end_derived", "goods", "end_use",
                     "value_amount", "value_currency", "value_qualifier", "via", "origin", "destination", "sources",
                     "responses"]
 
 
+def _date_cells(date: PartialDate | None) -> tuple[str | None, str | None]:
+    """A date's two cells: the ISO date, and the basis when it was worked out rather than stated."""
+    return (date.iso, date.derived) if date else (None, None)
+
+
 def entities_csv(inv: Investigation) -> str:
     rows = [[e.id, e.kind, e.name, [a.name for a in e.aliases], e.country, e.tags, e.locations,
-             "yes" if e.unnamed else "", e.latitude, e.longitude, e.publisher, e.date.iso if e.date else None,
+             "yes" if e.unnamed else "", e.latitude, e.longitude, e.publisher, *_date_cells(e.date),
              e.url, " ".join((e.summary or "").split()), f"entities/{e.id}/"]
             for e in inv.entities.values()]
     return _csv(ENTITY_COLUMNS, rows)
@@ -85,8 +99,8 @@ def relations_csv(inv: Investigation) -> str:
     rows = []
     for entity in inv.entities.values():
         for r in entity.relations:
-            rows.append([r.key, r.subject, r.type, r.target, r.status, r.date.iso if r.date else None,
-                         r.start.iso if r.start else None, r.end.iso if r.end else None, r.goods, r.end_use,
+            rows.append([r.key, r.subject, r.type, r.target, r.status, *_date_cells(r.date),
+                         *_date_cells(r.start), *_date_cells(r.end), r.goods, r.end_use,
                          r.value.amount if r.value else None, r.value.currency if r.value else None,
                          r.value.qualifier if r.value else None, r.via, r.origin, r.destination, r.sources,
                          [resp.by for resp in r.responses]])

@@ -99,13 +99,13 @@ def money(value: Money) -> str:
 
 def when(date: PartialDate | None, start: PartialDate | None = None, end: PartialDate | None = None) -> str | None:
     if date:
-        return date.human()
+        return date.described()
     if start and end:
-        return f"{start.human()} to {end.human()}"
+        return f"{start.described()} to {end.described()}"
     if start:
-        return f"from {start.human()}"
+        return f"from {start.described()}"
     if end:
-        return f"until {end.human()}"
+        return f"until {end.described()}"
     return None
 
 
@@ -140,7 +140,7 @@ def corroboration_text(inv: Investigation, citations: tuple[Citation | str, ...]
 
 def responses(inv: Investigation, responses: tuple[Response, ...]) -> tuple[ResponseRow, ...]:
     return tuple(
-        ResponseRow(who=link(inv, r.by), role=r.role, when=r.date.human() if r.date else None,
+        ResponseRow(who=link(inv, r.by), role=r.role, when=r.date.described() if r.date else None,
                     summary=r.summary, quote=r.quote, sources=r.sources)
         for r in responses
     )
@@ -241,7 +241,7 @@ def footnotes(inv: Investigation, source_ids: list[str], prefix: str = "") -> tu
     for source_id in dict.fromkeys(source_ids):
         source = inv.entities[source_id]
         parts = [md_link(source.name, f"{prefix}{source_id}.md")]
-        byline = ", ".join(p for p in (source.publisher, source.date.human() if source.date else None) if p)
+        byline = ", ".join(p for p in (source.publisher, source.date.described() if source.date else None) if p)
         if byline:
             parts.append(md_text(byline))
         if source.url:

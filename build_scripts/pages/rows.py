@@ -27,13 +27,13 @@ def _authority(inv: Investigation, sanction: Sanction, prefix: str) -> Markup:
 def sanction_clause(inv: Investigation, sanction: Sanction, prefix: str = "", cites: bool = True) -> Markup:
     """One sanction as a clause a reader can quote, with its sources unless ``cites`` is false."""
     who = _authority(inv, sanction, prefix)
-    date = sanction.date.human() if sanction.date else None
+    date = sanction.date.described() if sanction.date else None
     at = md_text(f" in {date}") if date and len(sanction.date.parts) < 3 else md_text(f" on {date}") if date else Markup("")
     program = md_text(f" under the {sanction.program} program") if sanction.program else Markup("")
     if sanction.status == "listed":
         text = Markup(f"Designated by {who}{at}{program}")
     elif sanction.status == "delisted":
-        until = md_text(f", delisted in {sanction.end.human()}") if sanction.end else md_text(", since delisted")
+        until = md_text(f", delisted in {sanction.end.described()}") if sanction.end else md_text(", since delisted")
         text = Markup(f"Designated by {who}{at}{program}{until}")
     elif sanction.status == "proposed":
         as_of = md_text(f" as of {date}") if date else Markup("")
@@ -62,7 +62,7 @@ class EventRow(Cited):
 
 
 def event_rows(events: tuple[Event, ...]) -> tuple[EventRow, ...]:
-    return tuple(EventRow(e.date.human(), e.summary, status_badge(e.status), e.sources, claim_anchor(e.key))
+    return tuple(EventRow(e.date.described(), e.summary, status_badge(e.status), e.sources, claim_anchor(e.key))
                  for e in sorted(events, key=lambda e: e.date.iso))
 
 
@@ -72,6 +72,11 @@ class TimelineRow(Cited):
     text: Markup
     status: Markup | None
     sources: tuple[str, ...]
+
+    @property
+    def derived_note(self) -> str | None:
+        """'date derived: <basis>' for a date worked out from the sources rather than stated."""
+        return f"date derived: {self.date.derived}" if self.date.derived else None
 
 
 def timeline_row(inv: Investigation, entry: analysis.TimelineEntry, prefix: str = "") -> TimelineRow:
