@@ -18,11 +18,11 @@ BASIS = "two months after the January listing"
 
 
 def write_cards(cards) -> None:
-    cards.write("sources/ap.yaml", f"""
+    cards.write("sources/ap.yaml", """
         name: AP on drones
         publisher: the AP
         type: news-report
-        date: {{value: 2023-04, derived: "the month of the events it reports as last week"}}
+        date: {value: 2023-04, derived: "the month of the events it reports as last week"}
         """)
     cards.write("companies/buyer.yaml", "name: Buyer\n")
     cards.write("public-bodies/treasury.yaml", "name: Treasury\n")
