@@ -12,7 +12,8 @@ from markupsafe import Markup
 from build_scripts import schema as s
 from build_scripts.model import analysis, corroboration
 from build_scripts.model.entities import Entity, Investigation, PartialDate
-from build_scripts.pages import network, rows
+from build_scripts.model.history import History, card_path
+from build_scripts.pages import corrections, network, rows
 from build_scripts.pages.jsonld import jsonld
 from build_scripts.pages.kit import (
     BROWSE_DIR,
@@ -66,7 +67,8 @@ def _aliases(entity: Entity) -> tuple[str, ...]:
     return tuple(out)
 
 
-def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, spec: MapSpec | None = None) -> Page:
+def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, spec: MapSpec | None = None,
+                history: History | None = None) -> Page:
     kind = s.KINDS[entity.kind]
     groups = _relation_groups(inv, entity)
     events = rows.event_rows(entity.events)
@@ -107,6 +109,7 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
         "coordinates": None,
         "is_source": False,
         "map": map_view(inv, spec, f"{ENTITY_DIR}/{entity.id}") if spec else None,
+        "history": corrections.entity_history(card_path(kind.folder, entity.id), history),
     }
     cited = _page_sources(groups, sanctions + decided) + [
         src for row in events + timeline + paths for src in row.sources]

@@ -9,7 +9,8 @@ from markupsafe import Markup
 from build_scripts import schema as s
 from build_scripts.model import analysis
 from build_scripts.model.entities import Investigation, PartialDate
-from build_scripts.pages import contexts, network, rows
+from build_scripts.model.history import History
+from build_scripts.pages import contexts, corrections, network, rows
 from build_scripts.pages.kit import (
     BROWSE_DIR,
     ENTITY_DIR,
@@ -54,14 +55,15 @@ def overview_map_page(inv: Investigation, spec: MapSpec) -> Page:
     return Page(f"{BROWSE_DIR}/map.md", "map.md.j2", context)
 
 
-def all_pages(inv: Investigation, maps: Mapping[str, MapSpec]) -> list[Page]:
+def all_pages(inv: Investigation, maps: Mapping[str, MapSpec], history: History | None = None) -> list[Page]:
+    """Every page; ``history`` (from git) adds corrections and updates, else pages say it is missing."""
     derived = analysis.derive(inv)
-    pages = [contexts.entity_page(inv, derived, e, maps.get(e.id)) for e in inv.entities.values()]
+    pages = [contexts.entity_page(inv, derived, e, maps.get(e.id), history) for e in inv.entities.values()]
     pages.extend(browse_page(inv, k) for k in s.KINDS)
     pages.append(overview_map_page(inv, maps[""]))
     pages += [sanctions_page(inv), timeline_page(inv, derived), network_page(inv, derived),
               paths_page(inv, derived), countries_page(inv), unsanctioned_page(inv), tags_page(),
-              downloads_page(inv)]
+              downloads_page(inv), corrections.corrections_page(inv, history)]
     return pages
 
 
