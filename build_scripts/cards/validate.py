@@ -287,7 +287,7 @@ class _CardChecker:
                                      typ.kinds, self.card_id))
         return value
 
-    def check_Citation(self, typ: s.Citation, node, path):
+    def check_Citation(self, typ: s.Citation, node: yaml.Node, path: FieldPath) -> object:
         """A source id, or ``{source: ID, retells: [IDS]}``."""
         source_ref = s.Ref(("source",))
         if not isinstance(node, yaml.MappingNode):

@@ -37,8 +37,9 @@ def _plain(value: object) -> object:
     return value
 
 
-def entity_record(entity: Entity) -> dict:
+def entity_record(entity: Entity) -> dict[str, object]:
     record = _plain(entity)
+    assert isinstance(record, dict)
     record.pop("card_path", None)
     record.pop("text_file", None)  # the editors' copy of a source's text is never published
     record["page"] = f"entities/{entity.id}/"
