@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
 import subprocess
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,7 +17,8 @@ from conftest import ROOT, build_site, make_project
 from build_scripts.model import history
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-CORRECTION = "An earlier version gave the wrong month for the sanctions; they were imposed in January 2023."
+CORRECTION = "An earlier version presented the month of the EU proposal as stated by the report; we worked it out."
+BASIS = "two months after the January listing"
 
 
 def git(repo: Path, *args: str, date: str = "2024-03-05T10:00:00Z") -> str:
@@ -64,7 +68,11 @@ def history_site(tmp_path_factory) -> Path:
     card = project / "entities" / "companies" / "spacety-china.yaml"
     card.write_text(card.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     git(project, "commit", "-qam", "Tidy", date="2024-02-01T08:00:00Z")
-    card.write_text(card.read_text(encoding="utf-8").rstrip("\n") + "\n", encoding="utf-8")
+    text = card.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    stated = "  - authority: european-union\n    status: proposed\n    date: 2023-03\n"
+    assert stated in text
+    card.write_text(text.replace(stated, stated.replace(
+        "date: 2023-03", f'date: {{value: 2023-03, derived: "{BASIS}"}}')), encoding="utf-8")
     git(project, "commit", "-qam", f"Fix the sanctions date\n\nThe listing was in January.\n\nCorrection: {CORRECTION}",
         date="2024-03-05T10:00:00Z")
     done = build_site(project, env={"SITE_URL": "https://example.org/supply-lines/"})
@@ -132,3 +140,30 @@ def test_a_copy_without_history_builds_and_says_so(seed_site):
     root = ET.parse(seed_site / "data" / "corrections.atom").getroot()
     assert root.tag == f"{ATOM}feed" and root.findall(f"{ATOM}entry") == []
     assert 'id="corrections-and-updates"' not in (seed_site / "entities" / "spacety-china" / "index.html").read_text()
+
+
+@pytest.mark.browser
+def test_readers_see_the_correction_and_the_derived_date_in_a_browser(history_site):
+    from playwright.sync_api import sync_playwright
+    from test_browser import ARGS, CHROMIUM
+
+    assert CHROMIUM is not None, "Chromium is not installed; run make test or sudo apt-get install chromium"
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(history_site / "site"))
+    handler.log_message = lambda *args: None  # type: ignore[assignment]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/entities/spacety-china/")
+            seen = " ".join(page.inner_text("article").split())
+            assert f"March 2023 (derived: {BASIS})" in seen  # visible text, not a tooltip
+            assert f"5 March 2024, correction: {CORRECTION}" in seen
+            page.click("text=correction and update")
+            page.wait_for_url("**/browse/corrections/")
+            seen = " ".join(page.inner_text("article").split())
+            assert f"5 March 2024 · Spacety China: {CORRECTION}" in seen
+            browser.close()
+    finally:
+        server.shutdown()
