@@ -167,3 +167,16 @@ def test_readers_see_the_correction_and_the_derived_date_in_a_browser(history_si
             browser.close()
     finally:
         server.shutdown()
+
+
+def test_a_shallow_clone_has_no_history(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "cards" / "companies").mkdir(parents=True)
+    git(repo, "init", "-q")
+    for number in (1, 2):
+        (repo / "cards" / "companies" / "a.yaml").write_text(f"name: A{number}\n")
+        git(repo, "add", ".")
+        git(repo, "commit", "-qm", f"Edit {number}")
+    assert history.read_history(repo / "cards") is not None
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", "shallow")
+    assert history.read_history(tmp_path / "shallow" / "cards") is None

@@ -6,7 +6,8 @@ history under a new name). A commit whose message ends with a trailer paragraph 
 line ``Correction: <text>`` (git interpret-trailers format) is a correction of every card it
 changed; any other commit is an update. Dates come from git, so builds stay reproducible.
 
-A copy without history (a tarball, or not a git repository) gives ``None``: pages say so.
+A copy without history (a tarball, not a git repository, or a shallow clone) gives ``None``:
+pages say so.
 """
 
 from __future__ import annotations
@@ -126,9 +127,19 @@ def read_history(cards_dir: Path) -> History | None:
             timeout=120)
     except (OSError, subprocess.SubprocessError):
         return None
-    if done.returncode != 0:
-        return None  # not a repository, or one without commits
+    if done.returncode != 0 or _shallow(cards_dir):
+        return None  # not a repository, one without commits, or a shallow clone that lacks the history
     return build(parse_log(done.stdout))
+
+
+def _shallow(cards_dir: Path) -> bool:
+    """True in a shallow clone (CI checkouts are, by default): its log is not the card's history."""
+    try:
+        done = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], check=False, cwd=cards_dir,
+                              capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return True
+    return done.stdout.strip() != "false"
 
 
 def card_path(folder: str, card_id: str) -> str:
