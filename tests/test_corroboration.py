@@ -76,11 +76,18 @@ def test_an_outlet_retelling_itself_is_not_listed_as_a_reteller(cards):
 def test_pages_say_who_reported_and_who_retold(cards):
     outlets(cards)
     seller(cards, "[ap, {source: forbes, retells: [bloomberg]}]")
+    card = cards.root / "companies" / "seller.yaml"
+    card.write_text(card.read_text() + "events:\n  - {date: 2024, summary: Closed., status: reported, "
+                    "sources: [{source: unsigned, retells: [ap]}]}\nsanctions:\n  - {status: proposed, "
+                    "sources: [unsigned]}\n")
     inv = build(cards)
     pages = {p.path: p for p in overviews.all_pages(inv, mapdata.all_maps(inv))}
     texts = render.render_pages([pages["entities/seller.md"], pages["entities/forbes.md"]])
     assert "    - Corroboration: reported by Bloomberg and the AP, retold by Forbes\n" in texts["entities/seller.md"]
     assert "independent publisher" not in texts["entities/seller.md"]
+    assert "Closed. <span" in texts["entities/seller.md"]
+    assert "[^unsigned] (reported by the AP, retold by An unsigned roundup)\n" in texts["entities/seller.md"]
+    assert "| [^unsigned] (reported by Bloomberg, retold by An unsigned roundup) |" in texts["entities/seller.md"]
     assert "(retelling the reporting of Bloomberg)" in texts["entities/forbes.md"]
 
 

@@ -71,7 +71,7 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
                 history: History | None = None) -> Page:
     kind = s.KINDS[entity.kind]
     groups = _relation_groups(inv, entity)
-    events = rows.event_rows(entity.events)
+    events = rows.event_rows(inv, entity.events)
     dated = derived.timeline_of.get(entity.id, ())
     timeline = tuple(rows.timeline_row(inv, e) for e in dated[:MAX_TIMELINE_ON_PAGE])
     through = derived.paths_through.get(entity.id, ())

@@ -186,6 +186,7 @@ class SanctionRow(Cited):
     sources: tuple[str, ...]
     responses: tuple[ResponseRow, ...]
     anchor: Markup | None = None
+    corroboration: str | None = None  # 'reported by ..., retold by ...'
 
 
 def claim_anchor(key: str) -> Markup:
@@ -201,7 +202,8 @@ def sanction_row(inv: Investigation, sanction: Sanction, subject_view: bool = Tr
     period = when(sanction.date) if not sanction.end else when(None, sanction.date, sanction.end)
     return SanctionRow(authority=authority, status=sanction_badge(sanction.status), when=period,
                        program=sanction.program, reason=sanction.reason, sources=sanction.sources,
-                       responses=responses(inv, sanction.responses), anchor=claim_anchor(sanction.key))
+                       responses=responses(inv, sanction.responses), anchor=claim_anchor(sanction.key),
+                       corroboration=corroboration_text(inv, sanction.citations or sanction.sources))
 
 
 @dataclass(frozen=True)

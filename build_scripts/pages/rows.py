@@ -13,7 +13,7 @@ from markupsafe import Markup
 from build_scripts import schema as s
 from build_scripts.model import analysis
 from build_scripts.model.entities import Event, Investigation, PartialDate, Relation, Sanction
-from build_scripts.pages.kit import Cited, cite, claim_anchor, link, status_badge
+from build_scripts.pages.kit import Cited, cite, claim_anchor, corroboration_text, link, status_badge
 from build_scripts.pages.markup import md_text
 from build_scripts.pages.network import Edge, Graph, Node
 
@@ -59,10 +59,12 @@ class EventRow(Cited):
     status: Markup
     sources: tuple[str, ...]
     anchor: Markup | None = None
+    corroboration: str | None = None  # 'reported by ..., retold by ...'
 
 
-def event_rows(events: tuple[Event, ...]) -> tuple[EventRow, ...]:
-    return tuple(EventRow(e.date.described(), e.summary, status_badge(e.status), e.sources, claim_anchor(e.key))
+def event_rows(inv: Investigation, events: tuple[Event, ...]) -> tuple[EventRow, ...]:
+    return tuple(EventRow(e.date.described(), e.summary, status_badge(e.status), e.sources, claim_anchor(e.key),
+                          corroboration_text(inv, e.citations or e.sources))
                  for e in sorted(events, key=lambda e: e.date.iso))
 
 
