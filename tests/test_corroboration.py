@@ -102,3 +102,21 @@ def test_seed_retelling_counts_as_bloomberg():
     inv = model.build(validate_dir(ROOT / "entities").cards)
     assert c.sentence(inv, ("ukrainska-pravda-satellite-imagery",)) == (
         "reported by Bloomberg, retold by Ukrainska Pravda")
+
+
+def test_json_names_what_a_citation_retells(cards):
+    import json
+
+    from build_scripts.export import data as exports
+
+    outlets(cards)
+    seller(cards, "[ap, {source: forbes, retells: [bloomberg]}]")
+    files = exports.data_files(build(cards))
+    relation = json.loads(files["data/entities/seller.json"])["relations"][0]
+    assert relation["sources"] == ["ap", "forbes"]
+    assert relation["citations"] == [{"source": "ap"}, {"source": "forbes", "retells": ["bloomberg"]}]
+    cards.write("companies/buyer.yaml", "name: Buyer\nrelations:\n  - {type: contract, target: seller, "
+                                        "status: reported, sources: [ap, bloomberg]}\n")
+    files = exports.data_files(build(cards))
+    assert "citations" not in json.loads(files["data/entities/buyer.json"])["relations"][0]
+    assert files["data/entities.json"].count('"citations"') == 1

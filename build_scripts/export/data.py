@@ -37,9 +37,23 @@ def _plain(value: object) -> object:
     return value
 
 
+def _citations_only_when_retelling(value: object) -> None:
+    """Drop ``citations`` that only repeat ``sources``: kept where a citation names what it retells."""
+    if isinstance(value, dict):
+        citations = value.get("citations")
+        if isinstance(citations, list) and not any("retells" in c for c in citations):
+            del value["citations"]
+        for item in value.values():
+            _citations_only_when_retelling(item)
+    elif isinstance(value, list):
+        for item in value:
+            _citations_only_when_retelling(item)
+
+
 def entity_record(entity: Entity) -> dict[str, object]:
     record = _plain(entity)
     assert isinstance(record, dict)
+    _citations_only_when_retelling(record)
     record.pop("card_path", None)
     record.pop("text_file", None)  # the editors' copy of a source's text is never published
     record["page"] = f"entities/{entity.id}/"
