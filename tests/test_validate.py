@@ -265,7 +265,7 @@ def test_missing_folder():
 
 
 @given(st.integers(1, 9999), st.integers(1, 12), st.integers(1, 31))
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60, deadline=None)
 def test_dates_accepted_exactly_when_real(cards, year, month, day):
     iso = f"{year:04d}-{month:02d}-{day:02d}"
     cards.write("sources/s.yaml", f"name: S\ntype: report\ndate: {iso}\n")
