@@ -66,6 +66,12 @@ new: $(STAMP)
 bench: $(STAMP) system-deps
 	$(PY) -m build_scripts bench
 
+## check-sources: quotes verbatim and no copied passages, against the editors' source texts (not published)
+SOURCE_TEXTS ?= ../shared/seeds
+check-sources: $(STAMP)
+	@if [ -d "$(SOURCE_TEXTS)" ]; then $(PY) -m build_scripts check-sources "$(SOURCE_TEXTS)" --cards entities; \
+	else echo "check-sources: skipped, no folder of source texts at $(SOURCE_TEXTS) (set SOURCE_TEXTS=DIR)"; fi
+
 $(FTM_VENV)/.installed: requirements-ftm.txt
 	@if ! dpkg -s libicu-dev pkg-config >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libicu-dev pkg-config >/dev/null; \

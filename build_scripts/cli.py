@@ -4,6 +4,7 @@
     python -m build_scripts generate           validate, then write the pages under docs/
     python -m build_scripts site               generate, then build the site into site/
     python -m build_scripts new KIND NAME      write a card skeleton (never overwrites)
+    python -m build_scripts check-sources TEXTS   quotes verbatim, no copied passages (editors only)
     python -m build_scripts import-ftm FILE OUT [--keep-going]   cards from FollowTheMoney entity JSON lines
     python -m build_scripts synth / bench      synthetic investigations and the benchmark
 """
@@ -87,6 +88,32 @@ def source_date_epoch(cards_dir: Path) -> str:
         return "0"
     stamp = done.stdout.strip()
     return stamp if done.returncode == 0 and stamp.isdigit() else "0"
+
+
+def cmd_check_sources(args: argparse.Namespace) -> int:
+    from build_scripts.tools.check_sources import check_sources
+
+    texts = Path(args.texts)
+    if not texts.is_dir():
+        print(f"{args.texts}: no such folder of source texts; give the folder that holds the files "
+              "named in the source cards' text_file", file=sys.stderr)
+        return 1
+    report, problems = check_sources(Path(args.cards), texts)
+    if problems:
+        _print_problems(problems)
+        return 1
+    for finding in report.findings:
+        print(finding)
+    if report.without_text_file:
+        count = report.without_text_file
+        print(f"note: {count} source{'s' if count != 1 else ''} without text_file skipped", file=sys.stderr)
+    if report.unchecked_quotes:
+        print(f"note: {report.unchecked_quotes} quote(s) not checked: a source they cite has no text",
+              file=sys.stderr)
+    found = len(report.findings)
+    print(f"checked {report.quotes_checked} quotes and {report.fields_checked} text fields against "
+          f"{report.texts} source texts: {found} finding{'s' if found != 1 else ''}", file=sys.stderr)
+    return 0 if report.ok else 1
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -214,6 +241,12 @@ def parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check every card; exit 1 on any problem")
     validate.add_argument("cards", nargs="?", default="entities", help="folder of cards (default: entities)")
     validate.set_defaults(run=cmd_validate)
+
+    check = commands.add_parser("check-sources", help="check quotes and copied passages against the "
+                                "source texts; exit 1 on any finding")
+    check.add_argument("texts", help="folder of source texts, the files named by the source cards' text_file")
+    check.add_argument("--cards", default="entities", help="folder of cards (default: entities)")
+    check.set_defaults(run=cmd_check_sources)
 
     new = commands.add_parser("new", help="write a card skeleton with every field explained")
     new.add_argument("kind", help="company, organization, public-body, person, location or source")

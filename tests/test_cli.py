@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from conftest import ROOT, run_cli
 
 ACCEPTANCE_CARDS = {
@@ -66,9 +65,6 @@ def test_generate_refuses_invalid_cards(tmp_path):
     assert not (tmp_path / "docs").exists()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="pages/kit.py claim_summary reads .authority of an Event (found by mypy); "
-                          "remove this marker when fixed")
 def test_generate_succeeds_when_an_event_cites_a_source(tmp_path: Path) -> None:
     write(tmp_path / "entities", {
         "companies/a.yaml": ("name: A\nevents:\n  - date: 2023-03\n    summary: Opened a plant.\n"

@@ -148,7 +148,7 @@ def test_derived_dates_citations_and_text_files_in_model_and_exports(cards):
     assert relation.sources == ("wire", "paper") and relation.id == "deal"
     assert relation.date == model.PartialDate("2023-02", derived="a month before the report")
     assert inv.entities["wire"].text_file == "wire-2023.txt"
-    assert inv.citing["wire"] == ("acme/relations/0",)
+    assert inv.citing["wire"] == ("acme/relations/deal",)  # the claim's stable id (model.ids)
     files = exports.data_files(inv)
     row = next(csv.DictReader(io.StringIO(files["data/relations.csv"])))
     assert (row["id"], row["date"], row["date_derived"], row["sources"]) == (

@@ -42,7 +42,7 @@ def test_every_file_parses_and_counts_match_the_cards(seed, files):
 
 def test_relation_rows_carry_their_source_ids(files):
     relations = list(csv.DictReader(io.StringIO(files["data/relations.csv"])))
-    poly = next(r for r in relations if r["key"] == "poly-technologies/relations/0")
+    poly = next(r for r in relations if r["key"] == "poly-technologies/relations/supplied-rosoboronexport-2022-08-31")
     assert (poly["subject"], poly["type"], poly["target"], poly["date"], poly["sources"], poly["status"]) == (
         "poly-technologies", "supplied", "rosoboronexport", "2022-08-31", "wsj-russian-customs-records", "reported")
     assert all(r["sources"] for r in relations)
@@ -73,3 +73,11 @@ def test_site_serves_the_downloads(seed_site: Path):
         assert (seed_site / "data" / name).stat().st_size > 100
     page = (seed_site / "browse" / "downloads" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../data/relations.csv"' in page
+
+
+def test_the_editors_text_file_of_a_source_is_never_published(cards):
+    cards.write("sources/ap.yaml", "name: AP report\ntype: news-report\ntext_file: ap-2023.txt\n")
+    inv = model.build(validate_dir(cards.root).cards)
+    assert inv.entities["ap"].text_file == "ap-2023.txt"
+    files = exports.data_files(inv)
+    assert not [name for name, text in files.items() if "ap-2023.txt" in text]

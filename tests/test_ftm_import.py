@@ -170,3 +170,25 @@ def test_the_round_trip_input_imports_cleanly(tmp_path):
     text = ftm.export_lines(model.build(validate_dir(ROOT / "entities").cards))
     report = import_lines(text)
     assert report.problems == [] and report.lines() == []
+
+
+def test_claims_keep_their_public_ids_through_export_and_import(cards):
+    from build_scripts.export import ftm
+    from build_scripts.model import entities as model
+    cards.source()
+    cards.write("public-bodies/treasury.yaml", "name: Treasury\n")
+    cards.write("companies/b.yaml", "name: B\n")
+    cards.write("companies/acme.yaml", """
+        name: Acme
+        relations:
+          - {id: first-deal, type: contract, target: b, status: reported, sources: [src]}
+          - {type: supplied, target: b, status: reported, date: 2023, sources: [src]}
+        sanctions:
+          - {id: listing, authority: treasury, status: listed, sources: [src]}
+        """)
+    inv = model.build(validate_dir(cards.root).cards)
+    lines = [json.loads(line)["id"] for line in ftm.export_lines(inv).splitlines()]
+    assert {"acme.relations.first-deal", "acme.relations.supplied-b-2023", "acme.sanctions.listing"} <= set(lines)
+    acme = import_lines(ftm.export_lines(inv)).cards["acme"][1]
+    assert [r.get("id") for r in acme["relations"]] == ["first-deal", "supplied-b-2023"]
+    assert acme["sanctions"][0]["id"] == "listing"

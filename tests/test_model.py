@@ -30,7 +30,7 @@ def test_entities_sorted_and_typed(inv):
 
 def test_relations_carry_everything(inv):
     relation = inv.entities["acme-china"].relations[0]
-    assert relation.key == "acme-china/relations/0"
+    assert relation.key == "acme-china/relations/supplied-buyer-ru-2022-08-31"
     assert relation.value == model.Money(1200000, "USD", "more-than")
     assert relation.via == ("middleman",)
     assert relation.date == model.PartialDate("2022-08-31")
@@ -43,10 +43,11 @@ def test_indexes(inv):
     assert inv.intermediary_in["middleman"] == (relation,)
     assert inv.located_here["port-city"] == ("acme-china",)
     assert inv.children["port-city"] == ("dock",)
-    assert inv.citing["daily-report"] == ("acme-china/relations/0", "acme-china/sanctions/0",
-                                          "jane-doe/relations/0")
-    assert inv.citing["repeat-report"] == ("acme-china/relations/0",)
-    assert inv.responses_by["jane-doe"] == ("acme-china/relations/0",)
+    assert inv.citing["daily-report"] == ("acme-china/relations/supplied-buyer-ru-2022-08-31",
+                                          "acme-china/sanctions/treasury-russia-related",
+                                          "jane-doe/relations/works-for-acme-china")
+    assert inv.citing["repeat-report"] == ("acme-china/relations/supplied-buyer-ru-2022-08-31",)
+    assert inv.responses_by["jane-doe"] == ("acme-china/relations/supplied-buyer-ru-2022-08-31",)
     assert [s.subject for s in inv.sanctions_by["treasury"]] == ["acme-china"]
 
 

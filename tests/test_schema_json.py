@@ -115,6 +115,9 @@ EXAMPLES = [
     ("source", "url: 'https://e.org/<script>'\n", False),
     ("source", "url: https://\n", False),
     ("source", "date: 2023\n", True),
+    ("source", "date: {value: 2023-03, derived: two months after the January listing}\n", True),
+    ("source", "date: {value: 2023-03}\n", False),
+    ("source", "date: {value: 2023-03, derived: ''}\n", False),
     ("source", "authors: [A, B]\n", True),
     ("source", "based_on: [a, a]\n", False),
     # derived dates: a date and its basis, nothing else
@@ -138,6 +141,9 @@ EXAMPLES = [
     ("company", REL % ", id: Shipment 2022", False),
     ("source", "text_file: notes/src.txt\n", True),
     ("source", "text_file: ''\n", False),
+    ("company", "events:\n  - {date: 2022, summary: S., status: reported, sources: [{source: s, retells: [t]}]}\n",
+     True),
+    ("company", "events:\n  - {date: 2022, summary: S., status: reported, sources: [{source: s}]}\n", False),
 ]
 
 

@@ -174,7 +174,7 @@ def test_every_reply_appears_on_the_page_of_the_claim_it_answers(seed, seed_site
 def test_claims_show_status_in_words_and_corroboration(seed_site):
     page = text_of(seed_site, "entities/fujian-nanan-baofeng/index.html")
     assert "Supplied goods to Rosoboronexport · August 2022 · Disputed" in page
-    assert "Corroboration: 1 independent publisher: The Wall Street Journal" in page
+    assert "Corroboration: reported by The Wall Street Journal" in page
 
 
 def test_timeline_page_groups_by_year_and_month(seed, seed_site):

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from build_scripts.base.text import slugify
 from build_scripts.cards.validate import validate_dir
+from build_scripts.schema import Citation, PartialDate
 
 
 def messages(cards) -> list[str]:
@@ -264,7 +265,7 @@ def test_missing_folder():
 
 
 @given(st.integers(1, 9999), st.integers(1, 12), st.integers(1, 31))
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60, deadline=None)
 def test_dates_accepted_exactly_when_real(cards, year, month, day):
     iso = f"{year:04d}-{month:02d}-{day:02d}"
     cards.write("sources/s.yaml", f"name: S\ntype: report\ndate: {iso}\n")
@@ -455,4 +456,134 @@ def test_urls_are_read_as_a_browser_reads_them(cards):
         f"cards/sources/b.yaml:4:14: archive_url: 'https://e.org/\\n' reads as 'https://e.org/' {hint}",
         f"cards/sources/c.yaml:3:6: url: 'https://e.org/?a=1&amp;b=2' reads as 'https://e.org/?a=1&b=2' {hint}",
         f"cards/sources/d.yaml:3:6: url: 'java&Tab;script:alert(1)' reads as 'javascript:alert(1)' {hint}",
+    ]
+
+
+def test_derived_date_keeps_its_basis(cards):
+    cards.source()
+    company(cards, "terra-tech", "name: Terra Tech\n")
+    company(cards, "x", """
+        name: X
+        relations:
+          - type: supplied
+            target: terra-tech
+            status: reported
+            start: {value: 2023-03, derived: "two months after the January listing"}
+            end: 2023-12
+            sources: [src]
+        """)
+    result = validate_dir(cards.root)
+    assert result.problems == ()
+    relation = next(c for c in result.cards if c.id == "x").data["relations"][0]
+    assert relation["start"] == PartialDate("2023-03", derived="two months after the January listing")
+    assert relation["end"] == PartialDate("2023-12")
+
+
+def test_derived_date_without_a_basis_is_refused(cards):
+    cards.source()
+    company(cards, "terra-tech", "name: Terra Tech\n")
+    company(cards, "x", """
+        name: X
+        relations:
+          - type: supplied
+            target: terra-tech
+            status: reported
+            date: {value: 2023-03}
+            sources: [src]
+          - type: supplied
+            target: terra-tech
+            status: reported
+            date: {value: 2023-13, derived: ""}
+            sources: [src]
+          - type: supplied
+            target: terra-tech
+            status: reported
+            date: {derived: "after the listing", when: 2023}
+            sources: [src]
+        events:
+          - date: {value: 2024-02, derived: "the filing's date"}
+            summary: Filed.
+            status: official
+            sources: [src]
+          - date: {value: 2024-01-01, derived: "three weeks before", note: x}
+            summary: Filed.
+            status: official
+            sources: [src]
+        """)
+    assert messages(cards) == [
+        "cards/companies/x.yaml:6:11: relations[0].date: derived date needs its basis: add "
+        "'derived: <how it was worked out>'",
+        "cards/companies/x.yaml:11:19: relations[1].date.value: invalid date '2023-13' (month must be in 1..12); "
+        "write YYYY, YYYY-MM or YYYY-MM-DD",
+        "cards/companies/x.yaml:11:37: relations[1].date.derived: is empty; write the text or remove the field",
+        "cards/companies/x.yaml:16:11: relations[2].date: missing required field 'value'",
+        "cards/companies/x.yaml:16:42: relations[2].date.when: unknown field 'when'; allowed fields: value, derived",
+        "cards/companies/x.yaml:23:62: events[1].date.note: unknown field 'note'; allowed fields: value, derived",
+    ]
+
+
+def test_a_citation_may_say_what_it_retells(cards):
+    cards.source("ap")
+    cards.source("forbes")
+    company(cards, "terra-tech", "name: Terra Tech\n")
+    company(cards, "x", """
+        name: X
+        relations:
+          - type: supplied
+            target: terra-tech
+            status: reported
+            sources: [ap, {source: forbes, retells: [ap]}]
+        """)
+    result = validate_dir(cards.root)
+    assert result.problems == ()
+    relation = next(c for c in result.cards if c.id == "x").data["relations"][0]
+    assert relation["sources"] == [Citation("ap"), Citation("forbes", ("ap",))]
+
+
+def test_citations_that_retell_are_checked(cards):
+    cards.source("ap")
+    cards.source("forbes")
+    company(cards, "terra-tech", "name: Terra Tech\n")
+    company(cards, "x", """
+        name: X
+        relations:
+          - type: supplied
+            target: terra-tech
+            status: reported
+            sources: [{source: forbes}, {source: forbes, retells: [forbes]}, {source: ap, retells: [terra-tech]}]
+          - type: supplied
+            target: terra-tech
+            status: reported
+            sources: [ap, {source: ap, retells: [forbes]}, {source: forbes, retells: [], by: x}]
+        """)
+    assert messages(cards) == [
+        "cards/companies/x.yaml:6:15: relations[0].sources[0]: missing required field 'retells'",
+        "cards/companies/x.yaml:6:59: relations[0].sources[1].retells: 'forbes' cannot retell itself; "
+        "list the sources it retells",
+        "cards/companies/x.yaml:6:93: relations[0].sources[2].retells[0]: 'terra-tech' is a company; "
+        "expected a source",
+        "cards/companies/x.yaml:10:19: relations[1].sources[1]: 'ap' is listed twice (also item 0)",
+        "cards/companies/x.yaml:10:78: relations[1].sources[2].retells: needs at least 1 item",
+        "cards/companies/x.yaml:10:82: relations[1].sources[2].by: unknown field 'by'; allowed fields: source, "
+        "retells",
+    ]
+
+
+def test_claim_ids_are_slugs_unique_within_their_list(cards):
+    cards.source()
+    company(cards, "terra-tech", "name: Terra Tech\n")
+    company(cards, "x", """
+        name: X
+        relations:
+          - {id: first-shipment, type: supplied, target: terra-tech, status: reported, sources: [src]}
+          - {id: first-shipment, type: supplied, target: terra-tech, status: reported, sources: [src]}
+          - {id: First Shipment, type: supplied, target: terra-tech, status: reported, sources: [src]}
+        events:
+          - {id: first-shipment, date: 2023, summary: S., status: reported, sources: [src]}
+        """)
+    assert messages(cards) == [
+        "cards/companies/x.yaml:4:10: relations[1].id: 'first-shipment' is already the id of item 0; "
+        "give each item its own id",
+        "cards/companies/x.yaml:5:10: relations[2].id: 'First Shipment' must be lowercase letters, digits and hyphens "
+        "(did you mean 'first-shipment'?)",
     ]

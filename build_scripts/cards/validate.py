@@ -128,7 +128,15 @@ class _CardChecker:
         form = typ.mapping_form
         if form and isinstance(node, yaml.MappingNode):
             values = self.check_record(s.FORMS[form], node, path)
-            return values if values is _INVALID else typ.from_mapping(values)  # type: ignore[arg-type]
+            if values is _INVALID:
+                return values
+            value = typ.from_mapping(values)  # type: ignore[arg-type]
+            if isinstance(value, s.Invalid):  # a rule across the form's fields, e.g. a source retelling itself
+                at = next((v for k, v in node.value if k.value == value.field), None)
+                if value.field is None or at is None:
+                    return self.error(node, path, value.message)
+                return self.error(at, (*path, value.field), value.message)
+            return value
         kind = scalar_kind(node) if isinstance(node, yaml.ScalarNode) else None
         if kind is None or kind not in typ.accepts:
             raw = node.value if isinstance(node, yaml.ScalarNode) else None

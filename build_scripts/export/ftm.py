@@ -12,12 +12,12 @@ The few rules that depend on values rather than fields are here, named:
 identifier schemes, the claim status of economic activities (which have no
 status property), roles, customs amounts and sanction authorities (FtM holds a name).
 
-Line format: {"id", "schema", "properties": {name: [values]}}, one per line, sorted.
+Line format: {"id", "schema", "properties": {name: [values]}}, one per line, sorted. A claim's
+line id is its stable public id (``model.ids``) with dots, so import keeps the claim's id.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -63,10 +63,16 @@ def properties(record: s.Record, obj: object, ftm_schema: str) -> dict[str, list
     return props
 
 
-def _line_id(schema: str, props: dict[str, list[str]]) -> str:
-    """A content-derived id for statements, stable across export -> import -> export."""
-    digest = hashlib.sha1(json.dumps([schema, props], sort_keys=True).encode()).hexdigest()[:16]
-    return f"{schema.lower()}-{digest}"
+def claim_line_id(key: str) -> str:
+    """The FtM id of a claim: its stable public id with dots, e.g. 'acme.relations.supplied-x-2023'."""
+    return key.replace("/", ".")
+
+
+def claim_id_from_line(line_id: object, card_id: str, kind: str) -> str | None:
+    """The claim id in a line id written by ``claim_line_id`` for this card, else None."""
+    prefix = f"{card_id}.{kind}."
+    rest = str(line_id)[len(prefix):] if str(line_id).startswith(prefix) else ""
+    return rest if s.SLUG_RE.match(rest) else None
 
 
 def _relation_line(r: Relation) -> dict[str, object]:
@@ -81,7 +87,7 @@ def _relation_line(r: Relation) -> dict[str, object]:
         props["role"] = [r.role]
     if kind.ftm_marker:
         props[kind.ftm_marker[0]] = [kind.ftm_marker[1]]
-    return {"id": _line_id(schema, props), "schema": schema, "properties": props}
+    return {"id": claim_line_id(r.key), "schema": schema, "properties": props}
 
 
 def _entity_line(e: Entity) -> dict[str, object]:
@@ -100,7 +106,7 @@ def entity_lines(inv: Investigation) -> list[dict[str, Any]]:
         for x in e.sanctions:
             props = {"entity": [e.id], **({"authority": [inv.name(x.authority)]} if x.authority else {}),
                      **properties(s.SANCTION, x, "Sanction")}
-            lines.append({"id": _line_id("Sanction", props), "schema": "Sanction", "properties": props})
+            lines.append({"id": claim_line_id(x.key), "schema": "Sanction", "properties": props})
     return sorted(lines, key=lambda line: str(line["id"]))
 
 

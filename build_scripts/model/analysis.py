@@ -1,7 +1,5 @@
-"""Derived facts for readers, computed once from the model.
+"""Derived facts for readers, computed once from the model (corroboration: ``corroboration``).
 
-- corroboration: how many independent publishers support a claim (a source
-  that only repeats another counts as the one it repeats);
 - supply-chain paths: chains of goods or data that end at a military end user,
   a battlefield or a stated military end use;
 - the timeline of every dated claim, reply and event;
@@ -16,46 +14,6 @@ from types import MappingProxyType
 
 from build_scripts import schema as s
 from build_scripts.model.entities import Event, Investigation, PartialDate, Relation, Sanction
-
-# --- corroboration -----------------------------------------------------------------------------
-
-
-def root_sources(inv: Investigation, source_id: str) -> tuple[str, ...]:
-    """The sources a source ultimately rests on: itself, or what it repeats (transitively)."""
-    out, stack, seen = [], [source_id], set()
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        based_on = inv.entities[current].based_on
-        if based_on:
-            stack.extend(based_on)
-        else:
-            out.append(current)
-    return tuple(sorted(out))
-
-
-@dataclass(frozen=True)
-class Corroboration:
-    publishers: tuple[str, ...]  # independent publishers, sorted
-    repeats: tuple[str, ...]  # cited sources that only repeat others
-
-    @property
-    def count(self) -> int:
-        return len(self.publishers)
-
-
-def corroboration(inv: Investigation, sources: Iterable[str]) -> Corroboration:
-    publishers, repeats = set(), []
-    for source_id in sources:
-        if inv.entities[source_id].based_on:
-            repeats.append(source_id)
-        for root in root_sources(inv, source_id):
-            entity = inv.entities[root]
-            publishers.add(entity.publisher or f"{entity.name} (publisher unknown)")
-    return Corroboration(tuple(sorted(publishers)), tuple(repeats))
-
 
 # --- supply-chain paths ------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from build_scripts import schema as s
 from build_scripts.cards.validate import CheckedCard
+from build_scripts.model import ids
 from build_scripts.schema import Citation, PartialDate
 
 __all__ = ["Alias", "Citation", "Entity", "Event", "Identifier", "Investigation", "Money", "PartialDate",
@@ -214,9 +215,9 @@ def entity_from_card(card: CheckedCard) -> Entity:
         if name in card.data:
             items: Any = card.data[name]
             values[name] = tuple(
-                CLAIM_CLASSES[name](key=f"{card.id}/{name}/{index}", subject=card.id,
+                CLAIM_CLASSES[name](key=f"{card.id}/{name}/{claim_id}", subject=card.id,
                                     **fields_of(claim_record, item, CLAIM_CLASSES[name]))
-                for index, item in enumerate(items))
+                for claim_id, item in zip(ids.CLAIM_IDS[name](items), items, strict=True))
     return Entity(id=card.id, kind=card.kind, card_path=card.display, **values)  # type: ignore[arg-type]
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from build_scripts import schema as s
-from build_scripts.model import analysis
+from build_scripts.model import analysis, corroboration
 from build_scripts.model.entities import Entity, Investigation, PartialDate
-from build_scripts.pages import network, rows
+from build_scripts.model.history import History, card_path
+from build_scripts.pages import corrections, network, rows
 from build_scripts.pages.jsonld import jsonld
 from build_scripts.pages.kit import (
     BROWSE_DIR,
@@ -30,7 +31,7 @@ from build_scripts.pages.kit import (
     sanction_row,
 )
 from build_scripts.pages.mapdata import MapSpec
-from build_scripts.pages.markup import md_link, render_summary
+from build_scripts.pages.markup import md_link, md_text, render_summary
 
 MAX_PATHS_ON_PAGE = 5  # the rest are on the supply-chains page
 MAX_TIMELINE_ON_PAGE = 25  # the rest are on the timeline page
@@ -66,10 +67,11 @@ def _aliases(entity: Entity) -> tuple[str, ...]:
     return tuple(out)
 
 
-def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, spec: MapSpec | None = None) -> Page:
+def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, spec: MapSpec | None = None,
+                history: History | None = None) -> Page:
     kind = s.KINDS[entity.kind]
     groups = _relation_groups(inv, entity)
-    events = rows.event_rows(entity.events)
+    events = rows.event_rows(inv, entity.events)
     dated = derived.timeline_of.get(entity.id, ())
     timeline = tuple(rows.timeline_row(inv, e) for e in dated[:MAX_TIMELINE_ON_PAGE])
     through = derived.paths_through.get(entity.id, ())
@@ -107,6 +109,7 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
         "coordinates": None,
         "is_source": False,
         "map": map_view(inv, spec, f"{ENTITY_DIR}/{entity.id}") if spec else None,
+        "history": corrections.entity_history(card_path(kind.folder, entity.id), history),
     }
     cited = _page_sources(groups, sanctions + decided) + [
         src for row in events + timeline + paths for src in row.sources]
@@ -129,16 +132,28 @@ def _location_context(inv: Investigation, place: Entity) -> dict:
     }
 
 
+def _retelling(inv: Investigation, key: str, source_id: str) -> Markup:
+    """' (retelling the reporting of Bloomberg)' when this claim cites the source as a retelling."""
+    claim = inv.claims[key]
+    citations = list(claim.citations) + [c for r in getattr(claim, "responses", ()) for c in r.citations]
+    retells = dict.fromkeys(o for c in citations if c.source == source_id for o in c.retells)
+    if not retells:
+        return Markup("")
+    names = corroboration.and_list(sorted({corroboration.outlet(inv, o) for o in retells}, key=str.casefold))
+    return md_text(f" (retelling the reporting of {names})")
+
+
 def _source_context(inv: Investigation, source: Entity) -> dict:
     return {
         "is_source": True,
         "title": source.title,
         "publisher": source.publisher,
         "source_type": s.SOURCE_TYPES[source.source_type].label if source.source_type else None,
-        "date": source.date.human() if source.date else None,
+        "date": source.date.described() if source.date else None,
         "authors": ", ".join(source.authors) or None,
         "url": md_link(source.url, source.url) if source.url else None,
         "archive_url": md_link(source.archive_url, source.archive_url) if source.archive_url else None,
         "based_on": cite(source.based_on) if source.based_on else None,
-        "supports": tuple(claim_summary(inv, key) for key in inv.citing.get(source.id, ())),
+        "supports": tuple(claim_summary(inv, key) + _retelling(inv, key, source.id)
+                          for key in inv.citing.get(source.id, ())),
     }

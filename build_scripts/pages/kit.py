@@ -14,8 +14,17 @@ from markupsafe import Markup, escape
 
 from build_scripts import schema as s
 from build_scripts.base.settings import MAP_HEIGHT_PX, TILES
-from build_scripts.model import analysis
-from build_scripts.model.entities import Investigation, Money, PartialDate, Relation, Response, Sanction
+from build_scripts.model import corroboration, ids
+from build_scripts.model.entities import (
+    Citation,
+    Event,
+    Investigation,
+    Money,
+    PartialDate,
+    Relation,
+    Response,
+    Sanction,
+)
 from build_scripts.pages.mapdata import MapSpec
 from build_scripts.pages.markup import md_link, md_text
 
@@ -90,13 +99,13 @@ def money(value: Money) -> str:
 
 def when(date: PartialDate | None, start: PartialDate | None = None, end: PartialDate | None = None) -> str | None:
     if date:
-        return date.human()
+        return date.described()
     if start and end:
-        return f"{start.human()} to {end.human()}"
+        return f"{start.described()} to {end.described()}"
     if start:
-        return f"from {start.human()}"
+        return f"from {start.described()}"
     if end:
-        return f"until {end.human()}"
+        return f"until {end.described()}"
     return None
 
 
@@ -121,20 +130,17 @@ class ClaimRow(Cited):
     sources: tuple[str, ...]
     responses: tuple[ResponseRow, ...]
     corroboration: str
+    anchor: Markup | None = None  # the claim's anchor, from its stable public id
 
 
-def corroboration_text(inv: Investigation, sources: tuple[str, ...]) -> str:
-    found = analysis.corroboration(inv, sources)
-    plural = "s" if found.count != 1 else ""
-    text = f"{found.count} independent publisher{plural}: {', '.join(found.publishers)}"
-    if found.repeats:
-        text += f"; not counted, as it repeats another: {', '.join(inv.name(r) for r in found.repeats)}"
-    return text
+def corroboration_text(inv: Investigation, citations: tuple[Citation | str, ...]) -> str:
+    """Who reported the claim and who only retold it, by outlet: 'reported by AP, retold by Forbes'."""
+    return corroboration.sentence(inv, citations)
 
 
 def responses(inv: Investigation, responses: tuple[Response, ...]) -> tuple[ResponseRow, ...]:
     return tuple(
-        ResponseRow(who=link(inv, r.by), role=r.role, when=r.date.human() if r.date else None,
+        ResponseRow(who=link(inv, r.by), role=r.role, when=r.date.described() if r.date else None,
                     summary=r.summary, quote=r.quote, sources=r.sources)
         for r in responses
     )
@@ -166,7 +172,8 @@ def claim_row(inv: Investigation, relation: Relation, page_id: str) -> ClaimRow:
     return ClaimRow(lead=lead, when=when(relation.date, relation.start, relation.end), details=tuple(details),
                     status=status_badge(relation.status), sources=relation.sources,
                     responses=responses(inv, relation.responses),
-                    corroboration=corroboration_text(inv, relation.sources))
+                    corroboration=corroboration_text(inv, relation.citations or relation.sources),
+                    anchor=claim_anchor(relation.key))
 
 
 @dataclass(frozen=True)
@@ -178,6 +185,13 @@ class SanctionRow(Cited):
     reason: str | None
     sources: tuple[str, ...]
     responses: tuple[ResponseRow, ...]
+    anchor: Markup | None = None
+    corroboration: str | None = None  # 'reported by ..., retold by ...'
+
+
+def claim_anchor(key: str) -> Markup:
+    """An empty element carrying the claim's stable anchor, so that readers can link to a claim."""
+    return Markup(f'<span id="{escape(ids.anchor(key))}"></span>')
 
 
 def sanction_row(inv: Investigation, sanction: Sanction, subject_view: bool = True) -> SanctionRow:
@@ -188,7 +202,8 @@ def sanction_row(inv: Investigation, sanction: Sanction, subject_view: bool = Tr
     period = when(sanction.date) if not sanction.end else when(None, sanction.date, sanction.end)
     return SanctionRow(authority=authority, status=sanction_badge(sanction.status), when=period,
                        program=sanction.program, reason=sanction.reason, sources=sanction.sources,
-                       responses=responses(inv, sanction.responses))
+                       responses=responses(inv, sanction.responses), anchor=claim_anchor(sanction.key),
+                       corroboration=corroboration_text(inv, sanction.citations or sanction.sources))
 
 
 @dataclass(frozen=True)
@@ -228,7 +243,7 @@ def footnotes(inv: Investigation, source_ids: list[str], prefix: str = "") -> tu
     for source_id in dict.fromkeys(source_ids):
         source = inv.entities[source_id]
         parts = [md_link(source.name, f"{prefix}{source_id}.md")]
-        byline = ", ".join(p for p in (source.publisher, source.date.human() if source.date else None) if p)
+        byline = ", ".join(p for p in (source.publisher, source.date.described() if source.date else None) if p)
         if byline:
             parts.append(md_text(byline))
         if source.url:

@@ -9,7 +9,8 @@ from markupsafe import Markup
 from build_scripts import schema as s
 from build_scripts.model import analysis
 from build_scripts.model.entities import Investigation
-from build_scripts.pages import contexts, network, rows
+from build_scripts.model.history import History
+from build_scripts.pages import contexts, corrections, network, rows
 from build_scripts.pages.kit import (
     BROWSE_DIR,
     ENTITY_DIR,
@@ -36,7 +37,7 @@ def browse_page(inv: Investigation, kind_name: str) -> Page:
     if kind_name == "source":
         header = ("Source", "Publisher", "Date", "Claims resting on it")
         table = tuple((md_link(e.name, f"{PREFIX}{e.id}.md"), e.publisher or "not named",
-                       e.date.human() if e.date else "not given", str(len(inv.citing.get(e.id, ()))))
+                       e.date.described() if e.date else "not given", str(len(inv.citing.get(e.id, ()))))
                       for e in items)
     else:
         header = ("Name", "Country")
@@ -54,14 +55,15 @@ def overview_map_page(inv: Investigation, spec: MapSpec) -> Page:
     return Page(f"{BROWSE_DIR}/map.md", "map.md.j2", context)
 
 
-def all_pages(inv: Investigation, maps: Mapping[str, MapSpec]) -> list[Page]:
+def all_pages(inv: Investigation, maps: Mapping[str, MapSpec], history: History | None = None) -> list[Page]:
+    """Every page; ``history`` (from git) adds corrections and updates, else pages say it is missing."""
     derived = analysis.derive(inv)
-    pages = [contexts.entity_page(inv, derived, e, maps.get(e.id)) for e in inv.entities.values()]
+    pages = [contexts.entity_page(inv, derived, e, maps.get(e.id), history) for e in inv.entities.values()]
     pages.extend(browse_page(inv, k) for k in s.KINDS)
     pages.append(overview_map_page(inv, maps[""]))
     pages += [sanctions_page(inv), timeline_page(inv, derived), network_page(inv, derived),
               paths_page(inv, derived), countries_page(inv), unsanctioned_page(inv), tags_page(),
-              downloads_page(inv)]
+              downloads_page(inv), corrections.corrections_page(inv, history)]
     return pages
 
 
@@ -84,7 +86,7 @@ def sanctions_page(inv: Investigation) -> Page:
             found = [x for x in inv.entities[subject].sanctions if (x.authority or "") == authority]
             cells.append(Markup("<br>").join(
                 sanction_badge(x.status) + (Markup(" ") + md_text(when(x.date) or "") if x.date else Markup(""))
-                + (md_text(f", ended {x.end.human()}") if x.end else Markup("")) + Markup(" ") + cite(x.sources)
+                + (md_text(f", ended {x.end.described()}") if x.end else Markup("")) + Markup(" ") + cite(x.sources)
                 for x in found) if found else Markup("—"))
             cited.extend(src for x in found for src in x.sources)
         table.append((link(inv, subject, PREFIX), tuple(cells)))

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from build_scripts import schema as s
 from build_scripts.model import analysis
 from build_scripts.model.entities import Event, Investigation, PartialDate, Relation, Sanction
-from build_scripts.pages.kit import Cited, cite, link, status_badge
+from build_scripts.pages.kit import Cited, cite, claim_anchor, corroboration_text, link, status_badge
 from build_scripts.pages.markup import md_text
 from build_scripts.pages.network import Edge, Graph, Node
 
@@ -27,13 +27,13 @@ def _authority(inv: Investigation, sanction: Sanction, prefix: str) -> Markup:
 def sanction_clause(inv: Investigation, sanction: Sanction, prefix: str = "", cites: bool = True) -> Markup:
     """One sanction as a clause a reader can quote, with its sources unless ``cites`` is false."""
     who = _authority(inv, sanction, prefix)
-    date = sanction.date.human() if sanction.date else None
+    date = sanction.date.described() if sanction.date else None
     at = md_text(f" in {date}") if date and len(sanction.date.parts) < 3 else md_text(f" on {date}") if date else Markup("")
     program = md_text(f" under the {sanction.program} program") if sanction.program else Markup("")
     if sanction.status == "listed":
         text = Markup(f"Designated by {who}{at}{program}")
     elif sanction.status == "delisted":
-        until = md_text(f", delisted in {sanction.end.human()}") if sanction.end else md_text(", since delisted")
+        until = md_text(f", delisted in {sanction.end.described()}") if sanction.end else md_text(", since delisted")
         text = Markup(f"Designated by {who}{at}{program}{until}")
     elif sanction.status == "proposed":
         as_of = md_text(f" as of {date}") if date else Markup("")
@@ -58,10 +58,13 @@ class EventRow(Cited):
     summary: str
     status: Markup
     sources: tuple[str, ...]
+    anchor: Markup | None = None
+    corroboration: str | None = None  # 'reported by ..., retold by ...'
 
 
-def event_rows(events: tuple[Event, ...]) -> tuple[EventRow, ...]:
-    return tuple(EventRow(e.date.human(), e.summary, status_badge(e.status), e.sources)
+def event_rows(inv: Investigation, events: tuple[Event, ...]) -> tuple[EventRow, ...]:
+    return tuple(EventRow(e.date.described(), e.summary, status_badge(e.status), e.sources, claim_anchor(e.key),
+                          corroboration_text(inv, e.citations or e.sources))
                  for e in sorted(events, key=lambda e: e.date.iso))
 
 
@@ -71,6 +74,11 @@ class TimelineRow(Cited):
     text: Markup
     status: Markup | None
     sources: tuple[str, ...]
+
+    @property
+    def derived_note(self) -> str | None:
+        """'date derived: <basis>' for a date worked out from the sources rather than stated."""
+        return f"date derived: {self.date.derived}" if self.date.derived else None
 
 
 def timeline_row(inv: Investigation, entry: analysis.TimelineEntry, prefix: str = "") -> TimelineRow:

@@ -122,6 +122,10 @@ class PartialDate:
             return f"{MONTHS[parts[1] - 1]} {parts[0]}"
         return f"{parts[2]} {MONTHS[parts[1] - 1]} {parts[0]}"
 
+    def described(self) -> str:
+        """The human date, with the basis of a derived one: 'March 2023 (derived: ...)'."""
+        return f"{self.human()} (derived: {self.derived})" if self.derived else self.human()
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -136,9 +140,11 @@ class Citation:
 
 @dataclass(frozen=True)
 class Invalid:
-    """What ``parse`` returns for a value it refuses: the message for the editor."""
+    """What ``parse`` (or ``from_mapping``) returns for a value it refuses: the message for the
+    editor, and for a mapping form the field it concerns, if one."""
 
     message: str
+    field: str | None = None
 
 
 # --- value types -------------------------------------------------------------------------------
@@ -168,7 +174,7 @@ class ValueType:
         return text
 
     def from_mapping(self, values: dict[str, object]) -> object:
-        """The value from its mapping form's checked fields."""
+        """The value from its mapping form's checked fields, or :class:`Invalid`."""
         raise TypeError(f"{type(self).__name__} has no mapping form")
 
     def describe(self) -> str:
@@ -619,7 +625,10 @@ class Cites(Ref):
     def from_mapping(self, values: dict[str, object]) -> object:
         retells = values.get("retells", ())
         assert isinstance(retells, (list, tuple))  # the record's own type guarantees it
-        return Citation(str(values["source"]), tuple(str(r) for r in retells))
+        source = str(values["source"])
+        if source in retells:
+            return Invalid(f"'{source}' cannot retell itself; list the sources it retells", field="retells")
+        return Citation(source, tuple(str(r) for r in retells))
 
     def example(self) -> str:
         return "source-id"

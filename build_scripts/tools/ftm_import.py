@@ -33,6 +33,7 @@ from build_scripts.export.ftm import (
     ROLE_SCHEMATA,
     SCHEME_OF_PROP,
     STATUS_PREFIX,
+    claim_id_from_line,
 )
 from build_scripts.schema.jsonschema import modeline
 
@@ -279,6 +280,9 @@ def _relation(mapper: _Mapper, entry: Entry) -> bool:
                                        "imported entity; link not imported")
             return False
         relation: dict[str, Any] = {"type": name, "target": mapper.ids[target]}
+        claim_id = claim_id_from_line(entry.id, mapper.ids[subject], "relations")
+        if claim_id:  # a line we exported: the claim keeps its public id
+            relation["id"] = claim_id
         relation.update(mapper.fields(entry, s.RELATION, skip=("status",)))
         # Statuses outside our vocabulary (FtM's are free text) read as "reported".
         described = [d[len(STATUS_PREFIX):] for d in props.get("description", ()) if d.startswith(STATUS_PREFIX)]
@@ -328,6 +332,9 @@ def _sanction(mapper: _Mapper, entry: Entry, names: dict[str, str]) -> bool:
             names[authority] = authority_id
             mapper.report.cards[authority_id] = ("public-body", {"name": authority})
         sanction["authority"] = names[authority]
+    claim_id = claim_id_from_line(entry.id, mapper.ids[subject], "sanctions")
+    if claim_id:
+        sanction["id"] = claim_id
     needs_source = not sanction.get("sources")
     sanction["sources"] = sanction.get("sources") or [IMPORTED_SOURCE]
     ordered = {f.name: sanction[f.name] for f in s.SANCTION.fields if f.name in sanction}

@@ -6,6 +6,7 @@ decide what to do with the results.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,11 +15,14 @@ from pathlib import Path
 from build_scripts.cards.validate import Validation, validate_dir
 from build_scripts.export import data as exports
 from build_scripts.model import entities as model
-from build_scripts.pages import mapdata, overviews, reference
+from build_scripts.model import history
+from build_scripts.pages import corrections, mapdata, overviews, reference
 from build_scripts.pages.kit import BROWSE_DIR, ENTITY_DIR
 from build_scripts.render import maps
 from build_scripts.render.pages import WriteReport, render_pages, write_outputs
 from build_scripts.schema import jsonschema as schema_json
+
+DEFAULT_SITE_URL = "http://localhost:8000/"  # as in mkdocs.yml, when SITE_URL is not set
 
 GENERATED_DIRS = (ENTITY_DIR, BROWSE_DIR, reference.REFERENCE_DIR, mapdata.MAPS_DIR,
                   maps.VENDOR_DIR, exports.DATA_DIR)
@@ -63,13 +67,17 @@ def generate(cards_dir: Path, docs_dir: Path, progress: Progress | None = None) 
         return GenerateResult(validation, None, None, timings)
     report_progress("validate", f"{len(validation.cards)} cards valid")
     investigation = model.build(validation.cards)
-    phase("model", f"{len(investigation.entities)} entities, {len(investigation.claims)} claims")
+    changes = history.read_history(cards_dir)
+    phase("model", f"{len(investigation.entities)} entities, {len(investigation.claims)} claims, "
+                   + (f"{len(changes.changes)} changes in the history" if changes else "no history"))
     map_specs = mapdata.all_maps(investigation)
-    pages = render_pages(overviews.all_pages(investigation, map_specs) + reference.reference_pages())
+    pages = render_pages(overviews.all_pages(investigation, map_specs, changes) + reference.reference_pages())
     phase("render", f"{len(pages)} pages")
     map_files = {spec.path: maps.render_map(spec) for spec in map_specs.values()}
     phase("maps", f"{len(map_files)} maps")
     data = exports.data_files(investigation)
+    data[corrections.FEED_PATH] = corrections.feed(investigation, changes,
+                                                   os.environ.get("SITE_URL") or DEFAULT_SITE_URL)
     phase("exports", f"{len(data)} data files")
     files: dict[str, str | bytes] = {**pages, **map_files, **data, **maps.vendor_assets(),
                                      **schema_json.schema_files()}
