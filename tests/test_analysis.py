@@ -45,8 +45,8 @@ def test_timeline_is_in_date_order_with_replies(seed):
     entries = analysis.timeline(seed)
     assert [e.date.iso for e in entries] == sorted(e.date.iso for e in entries)
     kinds = {(e.kind, e.key, e.response_by) for e in entries}
-    assert ("reply", "spacety-china/sanctions/us-treasury", "china-mfa") in kinds
-    assert ("relation", "poly-technologies/relations/supplied-rosoboronexport-2022-08-31", None) in kinds
+    assert ("reply", "spacety-china/sanctions/us-sanctions-2023", "china-mfa") in kinds
+    assert ("relation", "poly-technologies/relations/navigation-equipment-to-rosoboronexport", None) in kinds
 
 
 def test_neighbourhood_one_and_two_hops(seed):

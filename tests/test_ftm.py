@@ -30,7 +30,7 @@ def test_export_maps_kinds_and_relations_onto_ftm_schemata():
     assert shipment["properties"]["proof"] == ["wsj-russian-customs-records"]
     sanction = next(line for line in lines.values() if line["schema"] == "Sanction"
                     and line["properties"]["entity"] == ["spacety-china"] and "listed" in line["properties"]["status"])
-    assert sanction["properties"]["authority"] == ["US Department of the Treasury"]
+    assert sanction["properties"]["authority"] == ["United States government"]  # Bloomberg names no agency
     assert lines["wagner-group"]["properties"]["topics"] == ["mil"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -62,15 +63,19 @@ def test_one_log_reads_every_card_and_follows_renames(tmp_path):
 def history_site(tmp_path_factory) -> Path:
     """The seed cards in a fresh git repository: two updates, then a correction of one card."""
     project = make_project(tmp_path_factory.mktemp("history"), ROOT / "entities")
+    card = project / "entities" / "companies" / "spacety-china.yaml"
+    seed_text = card.read_text(encoding="utf-8")
+    derived = re.search(r"(  - id: eu-urged-to-list\n    authority: european-union\n    status: proposed\n)"
+                        r"    date:\n      value: 2023-03\n      derived: >-\n(?:        .*\n)+", seed_text)
+    assert derived, "the seed card no longer has the EU proposal with a derived date"
+    stated = derived.group(1) + "    date: 2023-03\n"
+    card.write_text(seed_text.replace(derived.group(0), stated), encoding="utf-8")  # as if first published stated
     git(project, "init", "-q")
     git(project, "add", "entities")
     git(project, "commit", "-qm", "Add the seed cards", date="2024-01-10T08:00:00Z")
-    card = project / "entities" / "companies" / "spacety-china.yaml"
     card.write_text(card.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     git(project, "commit", "-qam", "Tidy", date="2024-02-01T08:00:00Z")
     text = card.read_text(encoding="utf-8").rstrip("\n") + "\n"
-    stated = "  - authority: european-union\n    status: proposed\n    date: 2023-03\n"
-    assert stated in text
     card.write_text(text.replace(stated, stated.replace(
         "date: 2023-03", f'date: {{value: 2023-03, derived: "{BASIS}"}}')), encoding="utf-8")
     git(project, "commit", "-qam", f"Fix the sanctions date\n\nThe listing was in January.\n\nCorrection: {CORRECTION}",

@@ -46,7 +46,8 @@ def test_spacety_map_shows_its_place_counterparties_and_the_imagery_flow(seed, s
     assert (flow.subject, flow.target, flow.places) == ("spacety-china", "terra-tech", ("changsha", "russia"))
     (drawn,) = data_of(html)["flows"]
     assert drawn["points"] == [[28.2282, 112.9388], [61.524, 105.3188]]
-    assert drawn["style"]["color"] == maps.FLOW_COLOURS["transferred-data"] and "dashArray" not in drawn["style"]
+    # An allegation (the US filing's claim): dashed, never the solid line of an official act.
+    assert drawn["style"]["color"] == maps.FLOW_COLOURS["transferred-data"] and drawn["style"]["dashArray"]
 
 
 def test_poly_map_places_parties_at_country_level(seed, specs):

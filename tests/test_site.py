@@ -145,10 +145,12 @@ def test_spacety_page_states_its_us_designation_and_the_eu_non_listing_with_sour
     body = article(seed_site, "entities/spacety-china/index.html")
     box = body[body.index('class="admonition info"'):]
     box = box[:box.index("</div>")]
-    us = re.search(r'Designated by <a href="../us-treasury/">US Department of the Treasury</a> in January 2023 '
+    us = re.search(r'Designated by <a href="../us-government/">United States government</a> in January 2023 '
+                   r'\(derived: Bloomberg says "in January" without a year; [^)]*\) '
                    r'<sup id="fnref:bloomberg-us-urges-eu-sanction-spacety">', box)
-    eu = re.search(r'Not listed by <a href="../european-union/">European Union</a> as of March 2023, though a '
-                   r'listing was proposed or urged <sup id="fnref\d*:bloomberg-us-urges-eu-sanction-spacety">', box)
+    eu = re.search(r'Not listed by <a href="../european-union/">European Union</a> as of March 2023 \(derived: '
+                   r'[^)]*\), though a listing was proposed or urged '
+                   r'<sup id="fnref\d*:bloomberg-us-urges-eu-sanction-spacety">', box)
     assert us and eu, box
 
 
@@ -173,7 +175,8 @@ def test_every_reply_appears_on_the_page_of_the_claim_it_answers(seed, seed_site
 
 def test_claims_show_status_in_words_and_corroboration(seed_site):
     page = text_of(seed_site, "entities/fujian-nanan-baofeng/index.html")
-    assert "Supplied goods to Rosoboronexport · August 2022 · Disputed" in page
+    assert ("Supplied goods to Rosoboronexport · August 2022 (derived: The Journal says \"earlier that month\", "
+            "after describing a shipment of 31 August 2022.) · Disputed") in page
     assert "Corroboration: reported by The Wall Street Journal" in page
 
 
