@@ -21,7 +21,8 @@ from build_scripts.render.pages import WriteReport, render_pages, write_outputs
 from build_scripts.schema import jsonschema as schema_json
 
 GENERATED_DIRS = (ENTITY_DIR, BROWSE_DIR, reference.REFERENCE_DIR, mapdata.MAPS_DIR,
-                  maps.VENDOR_DIR, exports.DATA_DIR)
+                  maps.VENDOR_DIR, exports.DATA_DIR,
+                  overviews.EMBED_DIR)
 
 
 @dataclass(frozen=True)
