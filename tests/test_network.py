@@ -7,6 +7,7 @@ canvas) run on every entity diagram of the seed and of a 1,000-card synthetic in
 from __future__ import annotations
 
 import re
+import shutil
 import xml.etree.ElementTree as etree
 from dataclasses import replace
 from pathlib import Path
@@ -63,13 +64,13 @@ def render(diagram: Diagram, embed_url: str = "", standalone: bool = False) -> s
 
 # --- layout guarantees ---------------------------------------------------------------------------
 
-def test_layout_is_deterministic():
+def test_layout_is_deterministic() -> None:
     graph = chain(12)
     assert layout(graph) == layout(graph)
     assert layout_many([graph, chain(3)])[0] == layout(graph)
 
 
-def test_the_disputed_chain_is_not_drawn_through_fujian_nanan_baofeng():
+def test_the_disputed_chain_is_not_drawn_through_fujian_nanan_baofeng() -> None:
     """The issue's example: Poly's line to Rosoboronexport ran straight through Fujian Nanan Baofeng."""
     inv, derived = investigation(ROOT / "entities")
     diagram = layout(rows.neighbourhood_graph(inv, derived, "fujian-nanan-baofeng"))
@@ -82,7 +83,7 @@ def test_the_disputed_chain_is_not_drawn_through_fujian_nanan_baofeng():
                     ("uzbek-state-defense-firm", "rosoboronexport", "disputed")]
 
 
-def test_every_seed_diagram_keeps_its_guarantees():
+def test_every_seed_diagram_keeps_its_guarantees() -> None:
     inv, derived = investigation(ROOT / "entities")
     diagrams = overviews.entity_diagrams(inv, derived)
     assert len(diagrams) >= 20
@@ -93,7 +94,7 @@ def test_every_seed_diagram_keeps_its_guarantees():
     assert found == []
 
 
-def test_every_diagram_of_a_1000_card_investigation_keeps_its_guarantees(tmp_path):
+def test_every_diagram_of_a_1000_card_investigation_keeps_its_guarantees(tmp_path: Path) -> None:
     done = run_cli("synth", "--entities", "1000", "--seed", "1", str(tmp_path / "cards"))
     assert done.returncode == 0, done.stderr
     inv, derived = investigation(tmp_path / "cards")
@@ -108,7 +109,7 @@ def test_every_diagram_of_a_1000_card_investigation_keeps_its_guarantees(tmp_pat
     assert [fault for p in pages if p.context["diagram"] for fault in faults(p.context["diagram"])] == []
 
 
-def test_faults_are_found_when_they_exist():
+def test_faults_are_found_when_they_exist() -> None:
     diagram = layout(chain(3))
     a, b, c = diagram.nodes
     through_b = replace(diagram.edges[0], target="n2", points=((a.x, a.y), (a.x, a.y), (b.x, b.y), (b.x, b.y),
@@ -121,14 +122,14 @@ def test_faults_are_found_when_they_exist():
     ]
 
 
-def test_labels_are_wrapped_never_cut():
+def test_labels_are_wrapped_never_cut() -> None:
     assert wrap("Wuhan Global Sensor Technology Co., Ltd.") == ("Wuhan Global Sensor", "Technology Co., Ltd.")
     assert wrap("Supercalifragilisticexpialidocious-corporation") == (
         "Supercalifragilisticexpialidocious-corporation",)
     assert text_width("WWW") > text_width("iii") * 2
 
 
-def test_labels_stay_legible_at_the_narrowest_drawing():
+def test_labels_stay_legible_at_the_narrowest_drawing() -> None:
     diagram = layout(chain(5))
     assert diagram.min_width == -(-diagram.width * MIN_SCALE // 1)
     assert 13 * diagram.min_width / diagram.width >= MIN_FONT_PX
@@ -136,7 +137,7 @@ def test_labels_stay_legible_at_the_narrowest_drawing():
 
 # --- the printed figure --------------------------------------------------------------------------
 
-def test_figure_is_one_escaped_html_block_with_links_legend_and_table():
+def test_figure_is_one_escaped_html_block_with_links_legend_and_table() -> None:
     out = render(layout(chain(3)), embed_url="https://example.org/embed/network/x/")
     assert "\n\n" not in out and "<script" not in out
     root = etree.fromstring(out.replace("&nbsp;", " "))
@@ -148,12 +149,12 @@ def test_figure_is_one_escaped_html_block_with_links_legend_and_table():
     assert all(a.get("href") is None for a in svg.iter(f"{SVG}a"))  # see the template: xlink:href
     assert [a.get("aria-label") for a in nodes] == ["Node <0> (Company)", "Node <1> (Company)", "Node <2> (Company)"]
     edges = [a for a in svg.iter(f"{SVG}a") if a.get("class", "").startswith("edge")]
-    assert [(a.get("aria-label"), a.get(XLINK)) for a in edges] == [("n0 to n1", "#network-r0"),
-                                                                   ("n1 to n2", "#network-r1")]
+    assert [(a.get("aria-label"), a.get(XLINK)) for a in edges] == [("n0 to n1", "#network-diagram-r0"),
+                                                                   ("n1 to n2", "#network-diagram-r1")]
     line = edges[0].find(f"{SVG}path[@class='edge-line']")
     assert (line.get("stroke"), line.get("stroke-dasharray"), line.get("marker-end")) == (
-        "#c62828", "9 5", "url(#network-arrow-c62828)")
-    marker = svg.find(f".//{SVG}marker[@id='network-arrow-c62828']/{SVG}path")
+        "#c62828", "9 5", "url(#network-diagram-arrow-c62828)")
+    marker = svg.find(f".//{SVG}marker[@id='network-diagram-arrow-c62828']/{SVG}path")
     assert marker.get("fill") == "#c62828"  # arrowheads take their line's colour
     legend = [" ".join("".join(li.itertext()).split()) for li in root.iter("li")]
     assert legend == ["Companies", "Supply and trade: supplied goods to", "Reported"]  # only what the drawing uses
@@ -162,12 +163,12 @@ def test_figure_is_one_escaped_html_block_with_links_legend_and_table():
         "Subject | Relation | Target | Status | Date",
         "Node <0> | supplied goods to | Node <1> | reported | not given",
         "Node <1> | supplied goods to | Node <2> | reported | not given"]
-    assert [tr.get("id") for tr in table.find("tbody")] == ["network-r0", "network-r1"]
+    assert [tr.get("id") for tr in table.find("tbody")] == ["network-diagram-r0", "network-diagram-r1"]
     snippet = root.find(".//details/pre/code").text
     assert snippet.startswith('<iframe src="https://example.org/embed/network/x/" title="A &lt;graph&gt;"')
 
 
-def test_card_text_cannot_break_out_of_the_figure():
+def test_card_text_cannot_break_out_of_the_figure() -> None:
     diagram = layout(chain(2, label='"><script>alert(1)</script>{i}'))
     out = render(diagram, embed_url="https://example.org/e/", standalone=True)
     assert "<script>" not in out and "&lt;script&gt;" in out
@@ -179,7 +180,7 @@ def test_card_text_cannot_break_out_of_the_figure():
 
 @pytest.mark.parametrize("status, dash", [("official", None), ("reported", "9 5"), ("alleged", "1.5 4.5"),
                                           ("disputed", "12 4 1.5 4")])
-def test_each_status_has_its_own_line(status, dash):
+def test_each_status_has_its_own_line(status: str, dash: str | None) -> None:
     graph = chain(2)
     graph = replace(graph, edges=(replace(graph.edges[0], status=status),),
                     relations=(replace(graph.relations[0], status=status),))
@@ -190,7 +191,7 @@ def test_each_status_has_its_own_line(status, dash):
     assert legend and (legend[0].find(".//path").get("stroke-dasharray") == dash)
 
 
-def test_seed_pages_carry_figures_tables_and_embeds(seed_site):
+def test_seed_pages_carry_figures_tables_and_embeds(seed_site: Path) -> None:
     page = (seed_site / "entities/fujian-nanan-baofeng/index.html").read_text()
     assert page.count('<a class="edge') == 3 and page.count('class="diagram-table"') == 1
     assert "Embed this diagram" in page and 'embed/network/fujian-nanan-baofeng/' in page
@@ -206,3 +207,16 @@ def test_seed_pages_carry_figures_tables_and_embeds(seed_site):
     assert (seed_site / "embed/network/index.html").exists()
     assert (seed_site / "browse/network-disputed/index.html").exists()
     assert (seed_site / "embed/network/all--disputed/index.html").exists()
+
+
+def test_without_graphviz_the_build_says_what_to_do(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "git").symlink_to(shutil.which("git") or "/usr/bin/git")
+    done = run_cli("generate", "--cards", str(ROOT / "entities"), "--docs", str(tmp_path / "docs"),
+                   env={"PATH": str(bin_dir)})
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        "error: Graphviz is needed to lay out network diagrams and 'neato' was not found; "
+        "run `make system-deps` as root, or: sudo apt-get install graphviz")
+    assert "Traceback" not in done.stderr

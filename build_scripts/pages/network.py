@@ -99,7 +99,7 @@ class Graph:
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     relations: tuple[Relation, ...] = ()
-    key: str = "network"  # a page-unique id: element ids in the SVG start with it
+    key: str = "network-diagram"  # a page-unique id: element ids in the SVG start with it
     embed: str = ""  # the stand-alone page's path under docs/, if any
 
 

@@ -154,7 +154,7 @@ def _view_graph(inv: Investigation, view: NetworkView) -> tuple[network.Graph | 
     title = "Network of the investigation" + (f": {view.label}" if view.slug else "")
     # "--" never occurs in an entity id, so these never clash with entities' embeds
     embed = f"{EMBED_DIR}/all--{view.slug}/" if view.slug else f"{EMBED_DIR}/"
-    graph = rows.graph(inv, shown, edges, title, f"../../{ENTITY_DIR}/", key="network", embed=embed)
+    graph = rows.graph(inv, shown, edges, title, f"../../{ENTITY_DIR}/", key="network-diagram", embed=embed)
     return graph, len(degree), len(shown)
 
 

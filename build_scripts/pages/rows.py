@@ -119,7 +119,7 @@ MAX_NODES = 40
 # --- network graphs -----------------------------------------------------------------------------
 
 def graph(inv: Investigation, nodes: set[str], edges: tuple[Relation, ...], title: str, href_prefix: str, *,
-          focus: str | None = None, key: str = "network", embed: str = "") -> Graph:
+          focus: str | None = None, key: str = "network-diagram", embed: str = "") -> Graph:
     """The relations among ``nodes``: one edge per hop (a relation through intermediaries draws each
     hop), one row per relation for the text equivalent."""
     graph_nodes = tuple(Node(n, inv.name(n), inv.entities[n].kind, f"{href_prefix}{n}/", n == focus)
@@ -159,4 +159,4 @@ def neighbourhood_graph(inv: Investigation, derived: analysis.Derived, entity_id
         nodes = {entity_id, *busiest[:MAX_NODES - 1]}
         edges = tuple(r for r in edges if r.subject in nodes and r.target in nodes)
     return graph(inv, nodes, edges, f"Network around {inv.name(entity_id)}", "../", focus=entity_id,
-                 key="network", embed=embed)
+                 key="network-diagram", embed=embed)
