@@ -53,6 +53,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from build_scripts.pages.network import DiagramError
     from build_scripts.tools.pipeline import generate  # imports Folium and friends: only when pages are made
 
     started = time.perf_counter()
@@ -60,7 +61,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
     def progress(phase: str, what: str) -> None:
         print(f"[{time.perf_counter() - started:6.1f}s] {phase}: {what}", file=sys.stderr, flush=True)
 
-    result = generate(Path(args.cards), Path(args.docs), progress if args.progress else None)
+    try:
+        result = generate(Path(args.cards), Path(args.docs), progress if args.progress else None)
+    except DiagramError as error:  # Graphviz missing or failing: say what to do, no traceback
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     _print_warnings(result.validation.warnings)
     if not result.ok:
         _print_problems(result.validation.problems)

@@ -185,7 +185,7 @@ def test_map_loads_after_instant_navigation(browser, tmp_path):
         frame.wait_for_load_state("load")
         frame.wait_for_function("() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 3")
         # Network nodes are links too.
-        page.locator("svg.network a", has_text="Terra Tech").click()
+        page.locator("svg.network a.node", has_text="Terra Tech").click()
         page.wait_for_url("**/entities/terra-tech/")
         assert page.locator("h1").inner_text().startswith("Terra Tech")
         page.close()

@@ -196,7 +196,7 @@ def test_supply_chain_is_listed_on_every_page_it_passes_through(seed_site):
 def test_network_diagrams_link_to_pages(seed_site):
     body = article(seed_site, "entities/terra-tech/index.html")
     svg = body[body.index("<svg"):body.index("</svg>")]
-    assert '<a xlink:href="../spacety-china/">' in svg and '<a xlink:href="../wagner-group/">' in svg
+    assert 'xlink:href="../spacety-china/"' in svg and 'xlink:href="../wagner-group/"' in svg
     whole = article(seed_site, "browse/network/index.html")
     assert whole.count("<circle") >= 20
 

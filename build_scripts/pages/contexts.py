@@ -67,8 +67,10 @@ def _aliases(entity: Entity) -> tuple[str, ...]:
     return tuple(out)
 
 
-def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, spec: MapSpec | None = None,
-                history: History | None = None) -> Page:
+def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, spec: MapSpec | None = None, *,
+                history: History | None = None,
+                diagram: network.Diagram | None = None) -> Page:
+    """``diagram``: the entity's network diagram if laid out already (see overviews.entity_diagrams)."""
     kind = s.KINDS[entity.kind]
     groups = _relation_groups(inv, entity)
     events = rows.event_rows(inv, entity.events)
@@ -76,7 +78,9 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
     timeline = tuple(rows.timeline_row(inv, e) for e in dated[:MAX_TIMELINE_ON_PAGE])
     through = derived.paths_through.get(entity.id, ())
     paths = tuple(rows.path_row(inv, p, here=entity.id) for p in through[:MAX_PATHS_ON_PAGE])
-    graph = rows.neighbourhood_graph(inv, derived, entity.id)
+    if diagram is None:
+        graph = rows.neighbourhood_graph(inv, derived, entity.id, embed=f"embed/network/{entity.id}/")
+        diagram = network.layout(graph) if graph else None
     sanctions = tuple(sanction_row(inv, x) for x in entity.sanctions)
     decided = tuple(sanction_row(inv, x, subject_view=False) for x in inv.sanctions_by.get(entity.id, ()))
     answered = tuple(link(inv, inv.claims[key].subject) for key in inv.responses_by.get(entity.id, ()))
@@ -101,7 +105,8 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
         "more_timeline": max(0, len(dated) - MAX_TIMELINE_ON_PAGE),
         "paths": paths,
         "more_paths": max(0, len(through) - MAX_PATHS_ON_PAGE),
-        "network": network.svg(graph) if graph else None,
+        "network": diagram,
+        "network_embed": network.site_url() + diagram.embed if diagram else "",
         "groups": groups,
         "answered": tuple(dict.fromkeys(answered)),
         "places": tuple(link(inv, p) for p in entity.locations),

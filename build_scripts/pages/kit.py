@@ -17,7 +17,6 @@ from build_scripts.base.settings import MAP_HEIGHT_PX, TILES
 from build_scripts.model import corroboration, ids
 from build_scripts.model.entities import (
     Citation,
-    Event,
     Investigation,
     Money,
     PartialDate,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from build_scripts import schema as s
 from build_scripts.model import analysis
-from build_scripts.model.entities import Investigation
+from build_scripts.model.entities import Investigation, Relation
 from build_scripts.model.history import History
 from build_scripts.pages import contexts, corrections, network, rows
 from build_scripts.pages.kit import (
@@ -58,10 +59,14 @@ def overview_map_page(inv: Investigation, spec: MapSpec) -> Page:
 def all_pages(inv: Investigation, maps: Mapping[str, MapSpec], history: History | None = None) -> list[Page]:
     """Every page; ``history`` (from git) adds corrections and updates, else pages say it is missing."""
     derived = analysis.derive(inv)
-    pages = [contexts.entity_page(inv, derived, e, maps.get(e.id), history) for e in inv.entities.values()]
+    diagrams = entity_diagrams(inv, derived)
+    pages = [contexts.entity_page(inv, derived, e, maps.get(e.id), history=history,
+                                     diagram=diagrams.get(e.id))
+             for e in inv.entities.values()]
+    pages += [embed_page(d, f"../../../{ENTITY_DIR}/") for d in diagrams.values()]
     pages.extend(browse_page(inv, k) for k in s.KINDS)
     pages.append(overview_map_page(inv, maps[""]))
-    pages += [sanctions_page(inv), timeline_page(inv, derived), network_page(inv, derived),
+    pages += [sanctions_page(inv), timeline_page(inv, derived), *network_pages(inv),
               paths_page(inv, derived), countries_page(inv), unsanctioned_page(inv), tags_page(),
               downloads_page(inv), corrections.corrections_page(inv, history)]
     return pages
@@ -110,18 +115,95 @@ def timeline_page(inv: Investigation, derived: analysis.Derived) -> Page:
     return Page(f"{BROWSE_DIR}/timeline.md", "timeline.md.j2", context)
 
 
-MAX_NETWORK_NODES = 150
+MAX_NETWORK_NODES = 150  # the whole network is drawn up to this many parties
+OVERVIEW_NODES = 60  # above it, the overview and each filtered view draw this many, best connected first
+EMBED_DIR = "embed/network"
 
 
-def network_page(inv: Investigation, derived: analysis.Derived) -> Page:
-    """The whole network, or its best-connected parties when it is too large to read."""
-    degree = {n: len(rs) for n, rs in derived.touching.items()}
-    shown = set(sorted(degree, key=lambda n: (-degree[n], n))[:MAX_NETWORK_NODES])
-    edges = tuple(r for e in inv.entities.values() for r in e.relations if r.subject in shown and r.target in shown)
-    graph = rows.graph(inv, shown, edges, "Network of the investigation", f"../../{ENTITY_DIR}/")
-    context = {"meta": front_matter("Network"), "svg": network.svg(graph, layout="force") if shown else None,
-               "count": len(degree), "shown": len(shown), "links": len(edges)}
-    return Page(f"{BROWSE_DIR}/network.md", "network.md.j2", context)
+@dataclass(frozen=True)
+class NetworkView:
+    """One view of the whole network: every relation, or those of one status or relation group."""
+
+    slug: str  # "" for the unfiltered view
+    label: str  # "all relations", "disputed relations", "Supply and trade"
+    relations: tuple[Relation, ...]
+
+
+def _views(inv: Investigation) -> list[NetworkView]:
+    every = tuple(r for e in inv.entities.values() for r in e.relations if r.subject != r.target)
+    views = [NetworkView("", "all relations", every)]
+    for status, term in s.CLAIM_STATUSES.items():
+        views.append(NetworkView(status, f"{term.label.lower()} relations only",
+                                 tuple(r for r in every if r.status == status)))
+    for group in dict.fromkeys(t.group for t in s.RELATION_TYPES.values()):
+        slug = "-".join(group.lower().replace(" and ", " ").split())
+        views.append(NetworkView(slug, f"{group.lower()} only",
+                                 tuple(r for r in every if s.RELATION_TYPES[r.type].group == group)))
+    return [v for v in views if v.relations or not v.slug]
+
+
+def _view_graph(inv: Investigation, view: NetworkView) -> tuple[network.Graph | None, int, int]:
+    """The view's graph (bounded), the number of parties it has and the number drawn."""
+    degree: dict[str, int] = {}
+    for r in view.relations:
+        for n in dict.fromkeys((r.subject, r.target, *r.via)):
+            degree[n] = degree.get(n, 0) + 1
+    limit = MAX_NETWORK_NODES if len(degree) <= MAX_NETWORK_NODES else OVERVIEW_NODES
+    shown = set(sorted(degree, key=lambda n: (-degree[n], n))[:limit])
+    edges = tuple(r for r in view.relations if r.subject in shown and r.target in shown)
+    if not edges:
+        return None, len(degree), 0
+    title = "Network of the investigation" + (f": {view.label}" if view.slug else "")
+    # "--" never occurs in an entity id, so these never clash with entities' embeds
+    embed = f"{EMBED_DIR}/all--{view.slug}/" if view.slug else f"{EMBED_DIR}/"
+    graph = rows.graph(inv, shown, edges, title, f"../../{ENTITY_DIR}/", key="network-diagram", embed=embed)
+    return graph, len(degree), len(shown)
+
+
+def network_pages(inv: Investigation) -> list[Page]:
+    """The whole network, one page per filter (status, relation group), and an embed of each.
+
+    Up to MAX_NETWORK_NODES parties every view is drawn whole; above, each draws its
+    OVERVIEW_NODES best-connected parties and says so, and the downloads hold everything.
+    """
+    views = _views(inv)
+    built = [(_view_graph(inv, v), v) for v in views]
+    graphs = [g for (g, _, _), _ in built if g is not None]
+    laid = iter(network.layout_many(graphs))
+    filters = tuple((v.label, md_link(v.label, f"network-{v.slug}.md" if v.slug else "network.md"), v.slug)
+                    for v in views)
+    pages = []
+    for (graph, count, shown), view in built:
+        diagram = next(laid) if graph is not None else None
+        path = f"{BROWSE_DIR}/network-{view.slug}.md" if view.slug else f"{BROWSE_DIR}/network.md"
+        meta = front_matter("Network" + (f": {view.label}" if view.slug else ""))
+        meta["hide"] = ["navigation", "toc"]  # the drawing gets the page's whole width
+        context = {"meta": meta, "diagram": diagram, "count": count, "shown": shown,
+                   "links": len(diagram.relations) if diagram else 0, "label": view.label, "slug": view.slug,
+                   "filters": filters, "embed_url": network.site_url() + diagram.embed if diagram else "",
+                   "bound": MAX_NETWORK_NODES}
+        pages.append(Page(path, "network.md.j2", context))
+        if diagram is not None:
+            pages.append(embed_page(diagram, f"../../{ENTITY_DIR}/" if not view.slug else f"../../../{ENTITY_DIR}/"))
+    return pages
+
+
+def embed_page(diagram: network.Diagram, prefix: str) -> Page:
+    """A stand-alone page with one diagram, for newsrooms' iframes: the site's own CSS, no script."""
+    rebased = network.rebase(diagram, prefix)
+    depth = diagram.embed.count("/")
+    return Page(f"{diagram.embed}index.html", "embed_network.html.j2",
+                {"diagram": rebased, "root": "../" * depth, "page": network.site_url()})
+
+
+def entity_diagrams(inv: Investigation, derived: analysis.Derived) -> dict[str, network.Diagram]:
+    """Every entity's neighbourhood diagram, laid out in a few Graphviz runs."""
+    graphs = {}
+    for entity_id in sorted(inv.entities):
+        graph = rows.neighbourhood_graph(inv, derived, entity_id, embed=f"{EMBED_DIR}/{entity_id}/")
+        if graph is not None:
+            graphs[entity_id] = graph
+    return dict(zip(graphs, network.layout_many(list(graphs.values())), strict=True))
 
 
 MAX_PATHS_LISTED = 500

@@ -6,6 +6,7 @@ paths and network graphs, each built from escaped parts.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -13,22 +14,28 @@ from markupsafe import Markup
 from build_scripts import schema as s
 from build_scripts.model import analysis
 from build_scripts.model.entities import Event, Investigation, PartialDate, Relation, Sanction
-from build_scripts.pages.kit import Cited, cite, claim_anchor, corroboration_text, link, status_badge
+from build_scripts.pages.kit import Cited, cite, claim_anchor, corroboration_text, link, status_badge, when
 from build_scripts.pages.markup import md_text
 from build_scripts.pages.network import Edge, Graph, Node
+from build_scripts.pages.network import Relation as GraphRelation
 
 # --- sanctions in one sentence ------------------------------------------------------------------
 
 
 def _authority(inv: Investigation, sanction: Sanction, prefix: str) -> Markup:
-    return link(inv, sanction.authority, prefix) if sanction.authority else md_text("an authority the sources do not name")
+    if sanction.authority:
+        return link(inv, sanction.authority, prefix)
+    return md_text("an authority the sources do not name")
 
 
 def sanction_clause(inv: Investigation, sanction: Sanction, prefix: str = "", cites: bool = True) -> Markup:
     """One sanction as a clause a reader can quote, with its sources unless ``cites`` is false."""
     who = _authority(inv, sanction, prefix)
     date = sanction.date.described() if sanction.date else None
-    at = md_text(f" in {date}") if date and len(sanction.date.parts) < 3 else md_text(f" on {date}") if date else Markup("")
+    if not date:
+        at = Markup("")
+    else:  # "in March 2023", "on 1 March 2023"
+        at = md_text(f" in {date}") if sanction.date and len(sanction.date.parts) < 3 else md_text(f" on {date}")
     program = md_text(f" under the {sanction.program} program") if sanction.program else Markup("")
     if sanction.status == "listed":
         text = Markup(f"Designated by {who}{at}{program}")
@@ -124,20 +131,34 @@ MAX_NODES = 40
 
 # --- network graphs -----------------------------------------------------------------------------
 
-def graph(inv: Investigation, nodes: set[str], edges: tuple[Relation, ...], title: str, href_prefix: str,
-          focus: str | None = None) -> Graph:
+def graph(inv: Investigation, nodes: set[str], edges: tuple[Relation, ...], title: str, href_prefix: str, *,
+          focus: str | None = None, key: str = "network-diagram", embed: str = "") -> Graph:
+    """The relations among ``nodes``: one edge per hop (a relation through intermediaries draws each
+    hop), one row per relation for the text equivalent."""
     graph_nodes = tuple(Node(n, inv.name(n), inv.entities[n].kind, f"{href_prefix}{n}/", n == focus)
                         for n in sorted(nodes))
-    graph_edges = []
-    for r in edges:
-        edge_title = (f"{inv.name(r.subject)} {s.RELATION_TYPES[r.type].label} {inv.name(r.target)} "
-                      f"({s.CLAIM_STATUSES[r.status].label.lower()})")
-        hops = [r.subject] + [v for v in r.via if v in nodes] + [r.target]  # through intermediaries
-        graph_edges.extend(Edge(a, b, r.type, r.status, edge_title) for a, b in zip(hops, hops[1:]))
-    return Graph(title, graph_nodes, tuple(graph_edges))
+    graph_edges: list[Edge] = []
+    relations: list[GraphRelation] = []
+    for r in sorted(edges, key=lambda r: r.key):
+        if r.subject == r.target:
+            continue
+        status = s.CLAIM_STATUSES[r.status].label.lower()
+        label = s.RELATION_TYPES[r.type].label
+        via = tuple(v for v in r.via if v in nodes)
+        through = f" through {', '.join(inv.name(v) for v in r.via)}" if r.via else ""
+        date = when(r.date, r.start, r.end) or ""
+        description = f"{inv.name(r.subject)} {label} {inv.name(r.target)}{through}, {status}"
+        description += f", {date}" if date else ""
+        relations.append(GraphRelation(r.subject, r.target, tuple(r.via), r.type, label, r.status, date,
+                                       description))
+        hops = [r.subject, *via, r.target]
+        graph_edges.extend(Edge(a, b, r.type, r.status, description, date, len(relations) - 1)
+                           for a, b in itertools.pairwise(hops) if a != b)
+    return Graph(title, graph_nodes, tuple(graph_edges), tuple(relations), key, embed)
 
 
-def neighbourhood_graph(inv: Investigation, derived: analysis.Derived, entity_id: str) -> Graph | None:
+def neighbourhood_graph(inv: Investigation, derived: analysis.Derived, entity_id: str,
+                        embed: str = "") -> Graph | None:
     """One hop around the entity, or two when one hop shows too little."""
     nodes, edges = analysis.neighbourhood(derived.touching, entity_id, hops=1)
     if len(nodes) < 6:
@@ -150,4 +171,5 @@ def neighbourhood_graph(inv: Investigation, derived: analysis.Derived, entity_id
         busiest = sorted(nodes - {entity_id}, key=lambda n: (-len(derived.touching.get(n, ())), n))
         nodes = {entity_id, *busiest[:MAX_NODES - 1]}
         edges = tuple(r for r in edges if r.subject in nodes and r.target in nodes)
-    return graph(inv, nodes, edges, f"Network around {inv.name(entity_id)}", "../", focus=entity_id)
+    return graph(inv, nodes, edges, f"Network around {inv.name(entity_id)}", "../", focus=entity_id,
+                 key="network-diagram", embed=embed)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 import yaml
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from build_scripts.pages.kit import Page
 from build_scripts.pages.markup import md_text
@@ -31,8 +31,13 @@ def _finalize(value: object) -> object:
     return md_text(value)
 
 
+def _one_block(html: object) -> Markup:
+    """HTML as one raw block for Python-Markdown: no blank lines, no indentation."""
+    return Markup("\n".join(line.strip() for line in str(html).splitlines() if line.strip()))
+
+
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=False,  # Markdown output: escaping is ``finalize``'s job
         finalize=_finalize,
@@ -41,6 +46,9 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["x"] = escape  # HTML text and attribute values in raw HTML blocks (diagrams)
+    env.filters["oneblock"] = _one_block
+    return env
 
 
 def render_page(env: jinja2.Environment, page: Page) -> str:

@@ -25,7 +25,8 @@ from build_scripts.schema import jsonschema as schema_json
 DEFAULT_SITE_URL = "http://localhost:8000/"  # as in mkdocs.yml, when SITE_URL is not set
 
 GENERATED_DIRS = (ENTITY_DIR, BROWSE_DIR, reference.REFERENCE_DIR, mapdata.MAPS_DIR,
-                  maps.VENDOR_DIR, exports.DATA_DIR)
+                  maps.VENDOR_DIR, exports.DATA_DIR,
+                  overviews.EMBED_DIR)
 
 
 @dataclass(frozen=True)
