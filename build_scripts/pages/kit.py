@@ -13,10 +13,10 @@ import pycountry
 from markupsafe import Markup, escape
 
 from build_scripts import schema as s
-from build_scripts.base.settings import MAP_HEIGHT_PX, TILES
+from build_scripts.base.settings import MAP_HEIGHT_PX, SITE_URL, TILES
 from build_scripts.model import analysis
 from build_scripts.model.entities import Investigation, Money, PartialDate, Relation, Response, Sanction
-from build_scripts.pages.mapdata import MapSpec
+from build_scripts.pages.mapdata import MapSpec, embed_spec
 from build_scripts.pages.markup import md_link, md_text
 
 ENTITY_DIR = "entities"
@@ -88,15 +88,21 @@ def money(value: Money) -> str:
     return f"{qualifier}{value.currency} {amount}"
 
 
+def show_date(date: PartialDate) -> str:
+    """How a date reads on a page: '2023', 'January 2023' or '31 August 2022'. Every date that
+    pages print passes through here, so a marker (say, for a derived date) is added in one place."""
+    return date.human()
+
+
 def when(date: PartialDate | None, start: PartialDate | None = None, end: PartialDate | None = None) -> str | None:
     if date:
-        return date.human()
+        return show_date(date)
     if start and end:
-        return f"{start.human()} to {end.human()}"
+        return f"{show_date(start)} to {show_date(end)}"
     if start:
-        return f"from {start.human()}"
+        return f"from {show_date(start)}"
     if end:
-        return f"until {end.human()}"
+        return f"until {show_date(end)}"
     return None
 
 
@@ -199,6 +205,7 @@ class MapView:
     places: tuple[Markup, ...]
     flows: tuple[Markup, ...]
     unmapped: tuple[str, ...]
+    embed: Markup = Markup("")  # an <iframe> snippet for other sites, HTML-escaped to show as code
 
 
 def map_view(inv: Investigation, spec: MapSpec, page_path: str, prefix: str = "") -> MapView:
@@ -219,7 +226,13 @@ def map_view(inv: Investigation, spec: MapSpec, page_path: str, prefix: str = ""
         goods = Markup(", ") + md_text(flow.goods) if flow.goods else Markup("")
         flows.append(Markup(f"{link(inv, flow.subject, prefix)} {md_text(s.RELATION_TYPES[flow.type].label)} "
                             f"{link(inv, flow.target, prefix)}: {route}{goods} ") + status_badge(flow.status))
-    return MapView(iframe, tuple(places), tuple(flows), spec.unmapped)
+    snippet = (f'<iframe src="{escape(SITE_URL + embed_spec(spec).path)}" title="{escape(spec.title)}" '
+               f'width="100%" height="{MAP_HEIGHT_PX}" style="border:0" loading="lazy" '
+               f'referrerpolicy="{escape(TILES.referrer_policy)}"></iframe>')
+    embed = Markup('<details class="embed"><summary>Embed this map</summary>\n<p>Copy this HTML into your page. '
+                   'The map loads nothing from third parties but its map tiles.</p>\n'
+                   '<pre><code>{}</code></pre>\n</details>').format(snippet)
+    return MapView(iframe, tuple(places), tuple(flows), spec.unmapped, embed)
 
 
 def footnotes(inv: Investigation, source_ids: list[str], prefix: str = "") -> tuple[Markup, ...]:

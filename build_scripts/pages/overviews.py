@@ -21,6 +21,7 @@ from build_scripts.pages.kit import (
     link,
     map_view,
     sanction_badge,
+    show_date,
     when,
 )
 from build_scripts.pages.mapdata import MapSpec
@@ -95,16 +96,15 @@ def sanctions_page(inv: Investigation) -> Page:
 
 
 def timeline_page(inv: Investigation, derived: analysis.Derived) -> Page:
-    months: dict[str, list] = {}
+    """One heading per year, one per month; entries whose month is not given close their year."""
+    years: dict[int, dict[str, list]] = {}
     for entry in derived.timeline:
         parts = entry.date.parts
-        heading = str(parts[0]) if len(parts) == 1 else PartialDate(f"{parts[0]}-{parts[1]:02d}").human()
-        months.setdefault(heading, []).append(rows.timeline_row(inv, entry, PREFIX))
-    years: dict[int, list] = {}
-    for heading, items in months.items():
-        years.setdefault(int(heading[-4:]), []).append((heading, tuple(items)))
-    cited = [src for items in months.values() for row in items for src in row.sources]
-    context = {"meta": front_matter("Timeline"), "years": tuple((y, tuple(m)) for y, m in years.items()),
+        heading = show_date(PartialDate(f"{parts[0]}-{parts[1]:02d}")) if len(parts) > 1 else "Month not given"
+        years.setdefault(parts[0], {}).setdefault(heading, []).append(rows.timeline_row(inv, entry, PREFIX))
+    cited = [src for months in years.values() for items in months.values() for row in items for src in row.sources]
+    context = {"meta": front_matter("Timeline"),
+               "years": tuple((y, tuple((h, tuple(items)) for h, items in m.items())) for y, m in years.items()),
                "footnotes": footnotes(inv, cited, prefix=PREFIX)}
     return Page(f"{BROWSE_DIR}/timeline.md", "timeline.md.j2", context)
 

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from build_scripts import schema as s
 from build_scripts.model import analysis
 from build_scripts.model.entities import Event, Investigation, PartialDate, Relation, Sanction
-from build_scripts.pages.kit import Cited, cite, link, status_badge
+from build_scripts.pages.kit import Cited, cite, link, show_date, status_badge
 from build_scripts.pages.markup import md_text
 from build_scripts.pages.network import Edge, Graph, Node
 
@@ -72,13 +72,42 @@ class TimelineRow(Cited):
     status: Markup | None
     sources: tuple[str, ...]
 
+    @property
+    def when(self) -> str:
+        """The date as the list prints it; a month or a year alone says that the day is not given."""
+        parts = self.date.parts
+        return show_date(self.date) + ("" if len(parts) == 3 else " (day not given)" if len(parts) == 2
+                                       else " (month not given)")
+
+
+def claim_phrase(inv: Investigation, key: str, prefix: str = "") -> Markup:
+    """A claim named in words, for 'replied to ...': whose claim, about what, and how established."""
+    claim = inv.claims[key]
+    subject = link(inv, claim.subject, prefix)
+    if isinstance(claim, Relation):
+        label = s.RELATION_TYPES[claim.type].label
+        status = s.CLAIM_STATUSES[claim.status].label.lower()
+        return Markup(f"the claim that {subject} {md_text(label)} {link(inv, claim.target, prefix)} ({status})")
+    if isinstance(claim, Sanction):
+        who = _authority(inv, claim, prefix)
+        if claim.status in ("listed", "delisted"):
+            return Markup(f"the designation of {subject} by {who}")
+        if claim.status == "proposed":
+            return Markup(f"the proposal that {who} list {subject}")
+        return Markup(f"{who}'s decision not to list {subject}")
+    return Markup(f"the account on {subject}'s page that ") + md_text(claim.summary)
+
+
+def replies_to(inv: Investigation, keys: tuple[str, ...], prefix: str = "") -> Markup:
+    return Markup("; ").join(claim_phrase(inv, k, prefix) for k in keys)
+
 
 def timeline_row(inv: Investigation, entry: analysis.TimelineEntry, prefix: str = "") -> TimelineRow:
     claim = inv.claims[entry.key]
     if entry.kind == "reply":
         response = next(r for r in claim.responses if r.by == entry.response_by and r.date == entry.date)
-        about = md_text(f"about a claim on {inv.name(claim.subject)}'s page: ")
-        text = Markup(f"{link(inv, response.by, prefix)} replied {about}") + md_text(response.summary)
+        text = (Markup(f"{link(inv, response.by, prefix)} replied to {replies_to(inv, entry.answers, prefix)}: ")
+                + md_text(response.summary))
         return TimelineRow(entry.date, text, None, response.sources)
     if isinstance(claim, Relation):
         label = s.RELATION_TYPES[claim.type].label

@@ -20,7 +20,7 @@ from build_scripts.render import maps
 from build_scripts.render.pages import WriteReport, render_pages, write_outputs
 from build_scripts.schema import jsonschema as schema_json
 
-GENERATED_DIRS = (ENTITY_DIR, BROWSE_DIR, reference.REFERENCE_DIR, mapdata.MAPS_DIR,
+GENERATED_DIRS = (ENTITY_DIR, BROWSE_DIR, reference.REFERENCE_DIR, mapdata.MAPS_DIR, mapdata.EMBED_DIR,
                   maps.VENDOR_DIR, exports.DATA_DIR)
 
 
@@ -67,7 +67,8 @@ def generate(cards_dir: Path, docs_dir: Path, progress: Progress | None = None) 
     map_specs = mapdata.all_maps(investigation)
     pages = render_pages(overviews.all_pages(investigation, map_specs) + reference.reference_pages())
     phase("render", f"{len(pages)} pages")
-    map_files = {spec.path: maps.render_map(spec) for spec in map_specs.values()}
+    map_files = {s.path: maps.render_map(s) for spec in map_specs.values()
+                 for s in (spec, mapdata.embed_spec(spec))}
     phase("maps", f"{len(map_files)} maps")
     data = exports.data_files(investigation)
     phase("exports", f"{len(data)} data files")
