@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from build_scripts import schema as s
 from build_scripts.model import analysis
@@ -68,16 +68,21 @@ def all_pages(inv: Investigation, maps: Mapping[str, MapSpec]) -> list[Page]:
 
 # --- investigative overviews --------------------------------------------------------------------
 
-UNNAMED_AUTHORITY = "not named"
+UNNAMED_AUTHORITY = "Authority not named in the reports"
 
 
 def sanctions_page(inv: Investigation) -> Page:
-    """Every entity with a sanctions entry against every authority."""
+    """Every entity with a sanctions entry against every authority.
+
+    The table is HTML with a ``data-label`` on every cell, so that on a phone each row stacks
+    into a card that names every column (site.css); no column hides off-screen.
+    """
     subjects = sorted({x.subject for e in inv.entities.values() for x in e.sanctions},
                       key=lambda i: inv.name(i).casefold())
     authorities = sorted({x.authority or "" for e in inv.entities.values() for x in e.sanctions},
                          key=lambda a: (a == "", inv.name(a).casefold() if a else ""))
-    header = tuple(md_link(inv.name(a), f"{PREFIX}{a}.md") if a else UNNAMED_AUTHORITY for a in authorities)
+    header = tuple((md_link(inv.name(a), f"{PREFIX}{a}.md") if a else md_text(UNNAMED_AUTHORITY),
+                    escape(inv.name(a) if a else UNNAMED_AUTHORITY)) for a in authorities)
     table, cited = [], []
     for subject in subjects:
         cells = []
@@ -88,8 +93,9 @@ def sanctions_page(inv: Investigation) -> Page:
                 + (md_text(f", ended {x.end.human()}") if x.end else Markup("")) + Markup(" ") + cite(x.sources)
                 for x in found) if found else Markup("—"))
             cited.extend(src for x in found for src in x.sources)
-        table.append((link(inv, subject, PREFIX), tuple(cells)))
+        table.append((link(inv, subject, PREFIX), tuple(zip(cells, (label for _, label in header)))))
     context = {"meta": front_matter("Sanctions by jurisdiction"), "header": header, "table": tuple(table),
+               "unnamed": any(a == "" for a in authorities), "unnamed_label": UNNAMED_AUTHORITY,
                "footnotes": footnotes(inv, cited, prefix=PREFIX),
                "terms": tuple((t.label, t.doc) for t in s.SANCTION_STATUSES.values())}
     return Page(f"{BROWSE_DIR}/sanctions.md", "sanctions.md.j2", context)

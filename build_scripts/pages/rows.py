@@ -130,6 +130,11 @@ def timeline_row(inv: Investigation, entry: analysis.TimelineEntry, prefix: str 
 class PathRow(Cited):
     text: Markup
     sources: tuple[str, ...]
+    links: Markup = Markup("")  # each link's status, in words
+    weakest: Markup = Markup("")  # the badge of the chain's least established link
+
+
+STATUS_STRENGTH = ("official", "reported", "alleged", "disputed")  # strongest first
 
 
 def path_row(inv: Investigation, path: analysis.Path, prefix: str = "", here: str | None = None) -> PathRow:
@@ -138,7 +143,12 @@ def path_row(inv: Investigation, path: analysis.Path, prefix: str = "", here: st
     if path.end_use:
         steps.append(md_text(path.end_use))
     sources = tuple(dict.fromkeys(src for key in path.relations for src in inv.claims[key].sources))
-    return PathRow(Markup(" → ").join(steps), sources)
+    claims = [inv.claims[key] for key in path.relations]
+    links = md_text("; ".join(
+        f"{inv.name(c.subject)} {s.RELATION_TYPES[c.type].label} {inv.name(c.target)}: "  # type: ignore[union-attr]
+        f"{s.CLAIM_STATUSES[c.status].label.lower()}" for c in claims))
+    weakest = max((c.status for c in claims), key=STATUS_STRENGTH.index)
+    return PathRow(Markup(" → ").join(steps), sources, links, status_badge(weakest))
 
 
 MAX_NODES = 40
