@@ -60,6 +60,8 @@ MAP_CSS = (
     ".leaflet-container .map-place:focus,.leaflet-container .map-place:focus-visible{stroke:#000;"
     "stroke-width:5px;stroke-opacity:1;outline:none}"
     ".leaflet-control-scale{margin-bottom:8px!important}"
+    ".leaflet-control-scale-line{font:11px/1.3 sans-serif;white-space:nowrap;color:#212121}"
+    ".leaflet-control-layers{font:13px/1.4 sans-serif;color:#212121}"
     ".leaflet-control-attribution{font-size:11px}"
     ".marker-cluster:focus-visible{outline:3px solid #1a237e}"
 )
