@@ -23,6 +23,7 @@ from build_scripts.pages.kit import (
     claim_row,
     claim_summary,
     country_name,
+    entity_search_boost,
     footnotes,
     front_matter,
     link,
@@ -100,7 +101,9 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
     decided = tuple(sanction_row(inv, x, subject_view=False) for x in inv.sanctions_by.get(entity.id, ()))
     answered = _replies_given(inv, entity.id)
     context = {
-        "meta": {**front_matter(entity.name, entity.summary, entity.tags), "jsonld": jsonld(inv, entity)},
+        "meta": {**front_matter(entity.name, entity.summary, entity.tags,
+                                 boost=entity_search_boost(entity.name)),
+                 "jsonld": jsonld(inv, entity)},
         "id": entity.id,
         "name": entity.name,
         "kind": kind.label,
@@ -109,6 +112,8 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
         "country_code": entity.country,
         "unnamed": entity.unnamed,
         "aliases": _aliases(entity),
+        "supplied": tuple(dict.fromkeys(r.goods for r in entity.relations
+                                        if r.goods and s.RELATION_TYPES[r.type].moves)),
         "summary": render_summary(entity.summary) if entity.summary else None,
         "identifiers": tuple((i.scheme, i.value) for i in entity.identifiers),
         "tags": entity.tags,

@@ -39,9 +39,26 @@ def country_name(code: str | None) -> str | None:
     return getattr(country, "common_name", None) or country.name if country else code
 
 
-def front_matter(title: str, description: str | None = None, tags: tuple[str, ...] = ()) -> dict:
-    """Front matter for MkDocs; the theme prints ``title`` raw, so it is HTML-escaped here."""
+ENTITY_SEARCH_BOOST = 3.0  # an entity's own page outranks every page that merely mentions it
+LIST_SEARCH_BOOST = 0.2  # overviews and indexes list many entities; they never outrank their pages
+
+
+def entity_search_boost(name: str) -> float:
+    """An entity page's search weight: shorter names weigh more, so that "China" finds the page
+    named China before "Ministry of Foreign Affairs of China" (Material's search switches lunr's
+    length normalisation off, so every title weighs the same whatever its length). Tuned on the
+    seed investigation: tests/test_search.py types every name and alias into the search box."""
+    return round(ENTITY_SEARCH_BOOST * (1 + 0.5 / max(1, len(name.split()))), 4)
+
+
+def front_matter(title: str, description: str | None = None, tags: tuple[str, ...] = (),
+                 boost: float | None = None) -> dict:
+    """Front matter for MkDocs; the theme prints ``title`` raw, so it is HTML-escaped here.
+
+    ``boost`` sets the page's weight in Material's search (``search: boost:``)."""
     meta: dict = {"title": str(escape(title))}
+    if boost is not None:
+        meta["search"] = {"boost": boost}
     if description:
         meta["description"] = str(escape(" ".join(description.split())[:300]))
     if tags:
@@ -229,7 +246,7 @@ def map_view(inv: Investigation, spec: MapSpec, page_path: str, prefix: str = ""
     snippet = (f'<iframe src="{escape(SITE_URL + embed_spec(spec).path)}" title="{escape(spec.title)}" '
                f'width="100%" height="{MAP_HEIGHT_PX}" style="border:0" loading="lazy" '
                f'referrerpolicy="{escape(TILES.referrer_policy)}"></iframe>')
-    embed = Markup('<details class="embed"><summary>Embed this map</summary>\n<p>Copy this HTML into your page. '
+    embed = Markup('<details class="embed" data-search-exclude="1"><summary>Embed this map</summary>\n<p>Copy this HTML into your page. '
                    'The map loads nothing from third parties but its map tiles.</p>\n'
                    '<pre><code>{}</code></pre>\n</details>').format(snippet)
     return MapView(iframe, tuple(places), tuple(flows), spec.unmapped, embed)

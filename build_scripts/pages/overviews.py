@@ -13,6 +13,7 @@ from build_scripts.pages import contexts, network, rows
 from build_scripts.pages.kit import (
     BROWSE_DIR,
     ENTITY_DIR,
+    LIST_SEARCH_BOOST,
     Page,
     cite,
     country_name,
@@ -42,13 +43,13 @@ def browse_page(inv: Investigation, kind_name: str) -> Page:
     else:
         header = ("Name", "Country")
         table = tuple((md_link(e.name, f"{PREFIX}{e.id}.md"), country_name(e.country) or "") for e in items)
-    context = {"meta": front_matter(kind.plural), "title": kind.plural, "doc": kind.doc, "header": header,
+    context = {"meta": front_matter(kind.plural, boost=LIST_SEARCH_BOOST), "title": kind.plural, "doc": kind.doc, "header": header,
                "table": table}
     return Page(f"{BROWSE_DIR}/{kind.folder}.md", "browse.md.j2", context)
 
 
 def overview_map_page(inv: Investigation, spec: MapSpec) -> Page:
-    context = {"meta": front_matter("Map of the investigation"),
+    context = {"meta": front_matter("Map of the investigation", boost=LIST_SEARCH_BOOST),
                "map": map_view(inv, spec, f"{BROWSE_DIR}/map", prefix=f"../{ENTITY_DIR}/"),
                "legend": tuple((s.CLAIM_STATUSES[st].label, s.CLAIM_STATUSES[st].doc)
                                for st in sorted({f.status for f in spec.flows}))}
@@ -94,7 +95,7 @@ def sanctions_page(inv: Investigation) -> Page:
                 for x in found) if found else Markup("—"))
             cited.extend(src for x in found for src in x.sources)
         table.append((link(inv, subject, PREFIX), tuple(zip(cells, (label for _, label in header)))))
-    context = {"meta": front_matter("Sanctions by jurisdiction"), "header": header, "table": tuple(table),
+    context = {"meta": front_matter("Sanctions by jurisdiction", boost=LIST_SEARCH_BOOST), "header": header, "table": tuple(table),
                "unnamed": any(a == "" for a in authorities), "unnamed_label": UNNAMED_AUTHORITY,
                "footnotes": footnotes(inv, cited, prefix=PREFIX),
                "terms": tuple((t.label, t.doc) for t in s.SANCTION_STATUSES.values())}
@@ -109,7 +110,7 @@ def timeline_page(inv: Investigation, derived: analysis.Derived) -> Page:
         heading = show_date(PartialDate(f"{parts[0]}-{parts[1]:02d}")) if len(parts) > 1 else "Month not given"
         years.setdefault(parts[0], {}).setdefault(heading, []).append(rows.timeline_row(inv, entry, PREFIX))
     cited = [src for months in years.values() for items in months.values() for row in items for src in row.sources]
-    context = {"meta": front_matter("Timeline"),
+    context = {"meta": front_matter("Timeline", boost=LIST_SEARCH_BOOST),
                "years": tuple((y, tuple((h, tuple(items)) for h, items in m.items())) for y, m in years.items()),
                "footnotes": footnotes(inv, cited, prefix=PREFIX)}
     return Page(f"{BROWSE_DIR}/timeline.md", "timeline.md.j2", context)
@@ -124,7 +125,7 @@ def network_page(inv: Investigation, derived: analysis.Derived) -> Page:
     shown = set(sorted(degree, key=lambda n: (-degree[n], n))[:MAX_NETWORK_NODES])
     edges = tuple(r for e in inv.entities.values() for r in e.relations if r.subject in shown and r.target in shown)
     graph = rows.graph(inv, shown, edges, "Network of the investigation", f"../../{ENTITY_DIR}/")
-    context = {"meta": front_matter("Network"), "svg": network.svg(graph, layout="force") if shown else None,
+    context = {"meta": front_matter("Network", boost=LIST_SEARCH_BOOST), "svg": network.svg(graph, layout="force") if shown else None,
                "count": len(degree), "shown": len(shown), "links": len(edges)}
     return Page(f"{BROWSE_DIR}/network.md", "network.md.j2", context)
 
@@ -136,7 +137,7 @@ def paths_page(inv: Investigation, derived: analysis.Derived) -> Page:
     """Every chain, longest first; capped so that the page stays readable at scale."""
     ranked = sorted(derived.paths, key=lambda p: (-len(p.nodes), p.relations))
     items = tuple(rows.path_row(inv, p, PREFIX) for p in ranked[:MAX_PATHS_LISTED])
-    context = {"meta": front_matter("Supply chains"), "paths": items, "total": len(ranked),
+    context = {"meta": front_matter("Supply chains", boost=LIST_SEARCH_BOOST), "paths": items, "total": len(ranked),
                "footnotes": footnotes(inv, [src for row in items for src in row.sources], prefix=PREFIX)}
     return Page(f"{BROWSE_DIR}/supply-chains.md", "paths.md.j2", context)
 
@@ -151,7 +152,7 @@ def countries_page(inv: Investigation) -> Page:
          tuple(link(inv, e.id, PREFIX) for e in sorted(items, key=lambda e: e.name.casefold())))
         for code, items in sorted(by_country.items(), key=lambda kv: (kv[0] == "", country_name(kv[0]) or "")))
     return Page(f"{BROWSE_DIR}/countries.md", "countries.md.j2",
-                {"meta": front_matter("By country"), "groups": groups})
+                {"meta": front_matter("By country", boost=LIST_SEARCH_BOOST), "groups": groups})
 
 
 def unsanctioned_page(inv: Investigation) -> Page:
@@ -164,11 +165,11 @@ def unsanctioned_page(inv: Investigation) -> Page:
         if e.kind in s.PARTY_KINDS and not e.unnamed and not any(x.status in ("listed", "delisted")
                                                                     for x in e.sanctions))
     return Page(f"{BROWSE_DIR}/not-sanctioned.md", "unsanctioned.md.j2",
-                {"meta": front_matter("Named but not sanctioned"), "items": items})
+                {"meta": front_matter("Named but not sanctioned", boost=LIST_SEARCH_BOOST), "items": items})
 
 
 def tags_page() -> Page:
-    return Page(f"{BROWSE_DIR}/tags.md", "tags.md.j2", {"meta": front_matter("By tag")})
+    return Page(f"{BROWSE_DIR}/tags.md", "tags.md.j2", {"meta": front_matter("By tag", boost=LIST_SEARCH_BOOST)})
 
 
 def downloads_page(inv: Investigation) -> Page:
@@ -186,4 +187,4 @@ def downloads_page(inv: Investigation) -> Page:
     rows_ = tuple((md_link(name, f"../data/{name}"), what, f"{count:,}" if count is not None else "")
                   for name, what, count in files)
     return Page(f"{BROWSE_DIR}/downloads.md", "downloads.md.j2",
-                {"meta": front_matter("Downloads"), "files": rows_})
+                {"meta": front_matter("Downloads", boost=LIST_SEARCH_BOOST), "files": rows_})
