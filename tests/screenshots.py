@@ -7,6 +7,7 @@ writes ``screenshots/<page>-<width>.png`` (git-ignored). Run ``make site`` first
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import sys
@@ -36,7 +37,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
@@ -56,10 +57,8 @@ def shoot(site: Path, out: Path) -> list[Path]:
                 for name, path in PAGES.items():
                     page.goto(base + path, wait_until="load")
                     page.evaluate("() => document.querySelectorAll('iframe').forEach(f => f.loading = 'eager')")
-                    try:
+                    with contextlib.suppress(Exception):  # tiles may keep loading (or fail offline)
                         page.wait_for_load_state("networkidle", timeout=8000)
-                    except Exception:  # tiles may keep loading (or fail offline); the page is there
-                        pass
                     page.wait_for_timeout(500)
                     target = out / f"{name}-{width}.png"
                     page.screenshot(path=str(target), full_page=True)

@@ -160,7 +160,7 @@ class TimelineEntry:
 def _replies(inv: Investigation) -> list[TimelineEntry]:
     """Dated replies, each statement once: one that answers several claims (same party, date and
     sources) is shown once, worded as on the claim about the replier itself when there is one."""
-    groups: dict[tuple, list[tuple[str, Response]]] = {}
+    groups: dict[tuple[str, str, tuple[str, ...]], list[tuple[str, Response]]] = {}
     for key, claim in inv.claims.items():
         for response in getattr(claim, "responses", ()):
             if response.date:
@@ -186,7 +186,7 @@ def _claim_date(inv: Investigation, key: str) -> PartialDate | None:
     return claim.date
 
 
-def timeline_order(inv: Investigation, entry: TimelineEntry) -> tuple:
+def timeline_order(inv: Investigation, entry: TimelineEntry) -> tuple[tuple[int, int, int], int, str]:
     """Oldest first (see date_order); a reply never before a claim it answers, and after the
     claims of its own date."""
     at = date_order(entry.date)

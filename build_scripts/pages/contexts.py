@@ -63,7 +63,7 @@ def _page_sources(groups, sanctions) -> list[str]:
 def _replies_given(inv: Investigation, replier: str) -> tuple[Markup, ...]:
     """What this party answered, worded about the claims; one statement answering several claims
     (same date and sources) is listed once with all of them."""
-    statements: dict[tuple, tuple[list[str], Response]] = {}
+    statements: dict[tuple[PartialDate | None, tuple[str, ...]], tuple[list[str], Response]] = {}
     for key in inv.responses_by.get(replier, ()):
         for response in getattr(inv.claims[key], "responses", ()):
             if response.by == replier:

@@ -7,7 +7,7 @@ output) or :class:`Markup` built here from escaped parts.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pycountry
 from markupsafe import Markup, escape
@@ -222,7 +222,7 @@ class MapView:
     places: tuple[Markup, ...]
     flows: tuple[Markup, ...]
     unmapped: tuple[str, ...]
-    embed: Markup = Markup("")  # an <iframe> snippet for other sites, HTML-escaped to show as code
+    embed: Markup = field(default_factory=Markup)  # an <iframe> snippet for other sites, shown as code
 
 
 def map_view(inv: Investigation, spec: MapSpec, page_path: str, prefix: str = "") -> MapView:
@@ -246,8 +246,8 @@ def map_view(inv: Investigation, spec: MapSpec, page_path: str, prefix: str = ""
     snippet = (f'<iframe src="{escape(SITE_URL + embed_spec(spec).path)}" title="{escape(spec.title)}" '
                f'width="100%" height="{MAP_HEIGHT_PX}" style="border:0" loading="lazy" '
                f'referrerpolicy="{escape(TILES.referrer_policy)}"></iframe>')
-    embed = Markup('<details class="embed" data-search-exclude="1"><summary>Embed this map</summary>\n<p>Copy this HTML into your page. '
-                   'The map loads nothing from third parties but its map tiles.</p>\n'
+    embed = Markup('<details class="embed" data-search-exclude="1"><summary>Embed this map</summary>\n'
+                   '<p>Copy this HTML into your page. The map loads nothing from third parties but its map tiles.</p>\n'
                    '<pre><code>{}</code></pre>\n</details>').format(snippet)
     return MapView(iframe, tuple(places), tuple(flows), spec.unmapped, embed)
 

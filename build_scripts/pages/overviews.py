@@ -43,7 +43,8 @@ def browse_page(inv: Investigation, kind_name: str) -> Page:
     else:
         header = ("Name", "Country")
         table = tuple((md_link(e.name, f"{PREFIX}{e.id}.md"), country_name(e.country) or "") for e in items)
-    context = {"meta": front_matter(kind.plural, boost=LIST_SEARCH_BOOST), "title": kind.plural, "doc": kind.doc, "header": header,
+    context = {"meta": front_matter(kind.plural, boost=LIST_SEARCH_BOOST), "title": kind.plural, "doc": kind.doc,
+               "header": header,
                "table": table}
     return Page(f"{BROWSE_DIR}/{kind.folder}.md", "browse.md.j2", context)
 
@@ -94,8 +95,9 @@ def sanctions_page(inv: Investigation) -> Page:
                 + (md_text(f", ended {x.end.human()}") if x.end else Markup("")) + Markup(" ") + cite(x.sources)
                 for x in found) if found else Markup("—"))
             cited.extend(src for x in found for src in x.sources)
-        table.append((link(inv, subject, PREFIX), tuple(zip(cells, (label for _, label in header)))))
-    context = {"meta": front_matter("Sanctions by jurisdiction", boost=LIST_SEARCH_BOOST), "header": header, "table": tuple(table),
+        table.append((link(inv, subject, PREFIX), tuple(zip(cells, (label for _, label in header), strict=True))))
+    context = {"meta": front_matter("Sanctions by jurisdiction", boost=LIST_SEARCH_BOOST), "header": header,
+               "table": tuple(table),
                "unnamed": any(a == "" for a in authorities), "unnamed_label": UNNAMED_AUTHORITY,
                "footnotes": footnotes(inv, cited, prefix=PREFIX),
                "terms": tuple((t.label, t.doc) for t in s.SANCTION_STATUSES.values())}
@@ -125,7 +127,8 @@ def network_page(inv: Investigation, derived: analysis.Derived) -> Page:
     shown = set(sorted(degree, key=lambda n: (-degree[n], n))[:MAX_NETWORK_NODES])
     edges = tuple(r for e in inv.entities.values() for r in e.relations if r.subject in shown and r.target in shown)
     graph = rows.graph(inv, shown, edges, "Network of the investigation", f"../../{ENTITY_DIR}/")
-    context = {"meta": front_matter("Network", boost=LIST_SEARCH_BOOST), "svg": network.svg(graph, layout="force") if shown else None,
+    context = {"meta": front_matter("Network", boost=LIST_SEARCH_BOOST),
+               "svg": network.svg(graph, layout="force") if shown else None,
                "count": len(degree), "shown": len(shown), "links": len(edges)}
     return Page(f"{BROWSE_DIR}/network.md", "network.md.j2", context)
 

@@ -6,7 +6,7 @@ paths and network graphs, each built from escaped parts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -130,8 +130,8 @@ def timeline_row(inv: Investigation, entry: analysis.TimelineEntry, prefix: str 
 class PathRow(Cited):
     text: Markup
     sources: tuple[str, ...]
-    links: Markup = Markup("")  # each link's status, in words
-    weakest: Markup = Markup("")  # the badge of the chain's least established link
+    links: Markup = field(default_factory=Markup)  # each link's status, in words
+    weakest: Markup = field(default_factory=Markup)  # the badge of the chain's least established link
 
 
 STATUS_STRENGTH = ("official", "reported", "alleged", "disputed")  # strongest first

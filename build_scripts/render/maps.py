@@ -157,12 +157,15 @@ class DataLayers(MacroElement):
             var pad = {top: gap, right: gap, bottom: gap, left: gap};
             document.querySelectorAll(".leaflet-control-container .leaflet-control").forEach(function (el) {
               var r = el.getBoundingClientRect();
-              if (el.closest(".leaflet-left") && el.closest(".leaflet-top")) { pad.left = Math.max(pad.left, r.right - box.left + 12); }
+              if (el.closest(".leaflet-left") && el.closest(".leaflet-top")) {
+                pad.left = Math.max(pad.left, r.right - box.left + 12);
+              }
               else if (el.closest(".leaflet-top")) { pad.top = Math.max(pad.top, r.bottom - box.top + 12); }
               else { pad.bottom = Math.max(pad.bottom, box.bottom - r.top + 12); }
             });
             if (data.bounds) {
-              map.fitBounds(data.bounds, {paddingTopLeft: [pad.left, pad.top], paddingBottomRight: [pad.right, pad.bottom]});
+              map.fitBounds(data.bounds, {paddingTopLeft: [pad.left, pad.top],
+                                          paddingBottomRight: [pad.right, pad.bottom]});
             } else {
               map.setView(data.center, data.zoom);
               var dy = (pad.top - pad.bottom) / 2, dx = (pad.left - pad.right) / 2;
@@ -278,7 +281,7 @@ def map_data(spec: MapSpec) -> dict:
     # Country-level rings first, so that a city marker at the capital stays on top and clickable.
     for place in sorted(spec.places, key=lambda p: p.precision != "country"):
         country = place.precision == "country"
-        style: dict = {"radius": (13 if country else 9 if place.focus else 7),
+        style: dict[str, object] = {"radius": (13 if country else 9 if place.focus else 7),
                        "color": "#d84315" if place.focus else "#1565c0",
                        "weight": 2, "fill": True, "fillOpacity": 0.15 if country else 0.7, "className": "map-place"}
         if country:
