@@ -80,14 +80,20 @@ def report(violations: list[dict[str, Any]]) -> str:
     return "\n".join(f"{v['impact']} {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in violations)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("path", PAGES + MAPS)
-def test_no_serious_or_critical_axe_violations(browser: Any, site_url: str, path: str, width: int) -> None:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.route("https://**/*", lambda route: route.abort())  # no tiles: the test does not depend on them
-    page.goto(site_url + path, wait_until="load")
-    page.wait_for_timeout(150)
-    violations = [v for v in axe(page) if v["impact"] in BLOCKING]
+@pytest.fixture(scope="module")
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
+    tab = context.new_page()
+    tab.route("https://**/*", lambda route: route.abort())  # no tiles: the test does not depend on them
+    yield tab
     context.close()
-    assert not violations, f"{path} at {width}px:\n{report(violations)}"
+
+
+@pytest.mark.parametrize("path", PAGES + MAPS)
+def test_no_serious_or_critical_axe_violations(page: Any, site_url: str, path: str) -> None:
+    found = []
+    for width in WIDTHS:  # the same document, laid out for a desktop and for a phone
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(site_url + path, wait_until="load")
+        found += [(width, v) for v in axe(page) if v["impact"] in BLOCKING]
+    assert not found, "\n".join(f"{path} at {width}px:\n{report([v])}" for width, v in found)

@@ -43,13 +43,14 @@ def first_result(page: Any, query: str) -> str:
     box = page.locator("input.md-search__input")
     box.fill("")
     page.wait_for_function("() => !document.querySelector('.md-search-result__item')", timeout=5000)
-    box.type(query, delay=5)
+    box.type(query[:-1])
+    box.press(query[-1])  # typed key by key, as a reader does; results follow each key
     page.wait_for_selector(".md-search-result__item a.md-search-result__link", timeout=10000)
     first = "() => document.querySelector('.md-search-result__item a.md-search-result__link').href"
     href, previous = "", None
-    while href != previous:  # results update as each letter arrives: wait until they settle
+    while href != previous:  # wait until the results for the whole query have settled
         previous = href
-        page.wait_for_timeout(250)
+        page.wait_for_timeout(120)
         href = page.evaluate(first)
     path = "/" + href.split("/", 3)[3]
     return path.split("#")[0].split("?")[0]
