@@ -119,3 +119,36 @@ def test_supply_chains_show_each_links_status_and_the_weakest(seed_site: Path) -
     assert "Links: Fujian Nanan Baofeng Electronic Co. supplied goods to Rosoboronexport: disputed." in text
     assert ("Links: Spacety China transferred data to Terra Tech: official; "
             "Terra Tech transferred data to Wagner Group: official.") in text
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_path", ["entities/spacety-china/", "browse/sanctions/"])
+def test_sanctions_tables_fit_the_screen_at_both_widths(seed_site: Path, page_path: str) -> None:
+    from playwright.sync_api import sync_playwright
+    from test_accessibility import serve
+    from test_browser import ARGS, CHROMIUM
+    server, url = serve(seed_site)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for width in (1366, 390):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto(url + page_path, wait_until="load")
+                geometry = page.evaluate("""() => {
+                  const box = document.querySelector('.stack-table');
+                  const cells = [...box.querySelectorAll('tbody td, tbody th')].map(c => c.getBoundingClientRect());
+                  const basis = box.querySelector('td.basis');
+                  return {right: box.getBoundingClientRect().right, viewport: innerWidth,
+                          maxRight: Math.max(...cells.map(c => c.right)),
+                          basis: basis ? basis.getBoundingClientRect().width : null,
+                          labels: getComputedStyle(box.querySelector('tbody td'), '::before').content};
+                }""")
+                page.close()
+                assert geometry["maxRight"] <= geometry["right"] + 1 <= geometry["viewport"] + 1, (width, geometry)
+                if width == 390:  # cards: every cell names its column
+                    assert geometry["labels"] not in ("none", "normal", ""), geometry
+                elif geometry["basis"] is not None:
+                    assert geometry["basis"] >= 200, geometry  # "Stated basis" gets room to be read
+            browser.close()
+    finally:
+        server.shutdown()
