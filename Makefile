@@ -35,8 +35,15 @@ system-deps:
 site: $(STAMP) system-deps
 	$(PY) -m build_scripts site
 
-## test: lint, type-check and run the whole test suite (headless Chromium included)
-test: $(STAMP) system-deps lint typecheck
+# axe-core for the accessibility tests, pinned by tests/axe/package-lock.json, from the npm registry.
+AXE := tests/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/axe/package.json tests/axe/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing; run: sudo apt-get install npm" >&2; exit 1; }
+	npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error
+	touch $@
+
+## test: lint, type-check and run the whole test suite (headless Chromium and axe-core included)
+test: $(STAMP) system-deps $(AXE) lint typecheck
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -86,5 +93,10 @@ check-ftm: $(STAMP) system-deps $(FTM_VENV)/.installed
 	$(PY) -m build_scripts generate --no-progress
 	$(FTM_VENV)/bin/python tests/ftm_check.py docs/data/entities.ftm.json
 
+## screenshots: build the site if needed, then full-page screenshots at 1366 and 390 px into screenshots/
+screenshots: $(STAMP) system-deps
+	@test -f site/index.html || $(PY) -m build_scripts site
+	$(PY) tests/screenshots.py
+
 clean:
-	rm -rf .bench site docs/data docs/entities docs/browse docs/reference docs/maps docs/assets/vendor .pytest_cache
+	rm -rf .bench site docs/data docs/entities docs/browse docs/reference docs/maps docs/embed/map docs/assets/vendor .pytest_cache screenshots

@@ -119,8 +119,9 @@ def test_no_payload_runs_on_any_page_or_map(browser, hostile_site, page_path):
 def test_payload_text_is_shown_literally(browser, hostile_site):
     page = browser.new_page()
     page.goto(f"{hostile_site}/entities/evil-corp/")
-    title = page.locator("h1").inner_text()
+    title, aliases = page.locator("h1").inner_text().split("\n", 1)  # the name, then its aliases
     assert title == 'Evil <script>window.__pwned="name"</script> Corp `${window.__pwned="tpl"}`'
+    assert aliases.startswith("Also known as: <img src=x onerror=")
     body = page.locator("article").inner_text()
     assert "{{ config.site_name }} {% raw %}" in body
     assert '<script>window.__pwned="goods"</script>' in body

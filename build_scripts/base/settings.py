@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 
@@ -25,3 +26,6 @@ TILES = TileProvider(
 )
 
 MAP_HEIGHT_PX = 420
+
+# The published address, for the absolute URLs of embed snippets (the same variable as mkdocs.yml's site_url).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000/").rstrip("/") + "/"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from build_scripts import schema as s
-from build_scripts.model.entities import Event, Investigation, PartialDate, Relation, Sanction
+from build_scripts.model.entities import Event, Investigation, PartialDate, Relation, Response, Sanction
 
 # --- supply-chain paths ------------------------------------------------------------------------
 
@@ -97,14 +97,61 @@ def paths_through(paths: Iterable[Path]) -> dict[str, tuple[Path, ...]]:
 
 # --- timeline ----------------------------------------------------------------------------------
 
+def date_order(date: PartialDate) -> tuple[int, int, int]:
+    """Where a partial date sorts: a day inside its month; a month-only date after the days of that
+    month; a year-only date after every month of that year. One total order for every list."""
+    parts = date.parts
+    return (parts[0], parts[1] if len(parts) > 1 else 13, parts[2] if len(parts) > 2 else 32)
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     date: PartialDate
-    kind: str  # relation, sanction, reply, event
-    key: str  # claim key
+    kind: str  # relation, sanction, delisting, reply, event
+    key: str  # claim key (for a reply: the claim whose card holds the wording shown)
     subject: str
     entities: tuple[str, ...]  # every entity the entry concerns
     response_by: str | None = None
+    answers: tuple[str, ...] = ()  # for a reply: every claim it answers, in order
+
+
+def _replies(inv: Investigation) -> list[TimelineEntry]:
+    """Dated replies, each statement once: one that answers several claims (same party, date and
+    sources) is shown once, worded as on the claim about the replier itself when there is one."""
+    groups: dict[tuple[str, str, tuple[str, ...]], list[tuple[str, Response]]] = {}
+    for key, claim in inv.claims.items():
+        for response in getattr(claim, "responses", ()):
+            if response.date:
+                groups.setdefault((response.by, response.date.iso, response.sources), []).append((key, response))
+    entries = []
+    for (by, _, _), found in groups.items():
+        own = [kr for kr in found if inv.claims[kr[0]].subject == by]
+        key, response = (own or found)[0]
+        answers = tuple(k for k, _ in found)
+        subjects = tuple(dict.fromkeys(inv.claims[k].subject for k in answers))
+        entries.append(TimelineEntry(response.date, "reply", key, inv.claims[key].subject,  # type: ignore[arg-type]
+                                     (by, *subjects), response_by=by, answers=answers))
+    return entries
+
+
+_RANK = {"relation": 0, "event": 0, "sanction": 0, "delisting": 1, "reply": 2}
+
+
+def _claim_date(inv: Investigation, key: str) -> PartialDate | None:
+    claim = inv.claims[key]
+    if isinstance(claim, Relation):
+        return claim.date or claim.start
+    return claim.date
+
+
+def timeline_order(inv: Investigation, entry: TimelineEntry) -> tuple[tuple[int, int, int], int, str]:
+    """Oldest first (see date_order); a reply never before a claim it answers, and after the
+    claims of its own date."""
+    at = date_order(entry.date)
+    if entry.kind == "reply":
+        answered = [date_order(d) for d in (_claim_date(inv, k) for k in entry.answers) if d]
+        at = max([at, *answered])
+    return (at, _RANK[entry.kind], entry.key)
 
 
 def timeline(inv: Investigation) -> tuple[TimelineEntry, ...]:
@@ -123,11 +170,8 @@ def timeline(inv: Investigation) -> tuple[TimelineEntry, ...]:
                 entries.append(TimelineEntry(claim.end, "delisting", key, claim.subject, (claim.subject,)))
         elif isinstance(claim, Event):
             entries.append(TimelineEntry(claim.date, "event", key, claim.subject, (claim.subject,)))
-        for response in getattr(claim, "responses", ()):
-            if response.date:
-                entries.append(TimelineEntry(response.date, "reply", key, claim.subject,
-                                             (response.by, claim.subject), response_by=response.by))
-    return tuple(sorted(entries, key=lambda e: (e.date.iso, e.key, e.kind)))
+    entries.extend(_replies(inv))
+    return tuple(sorted(entries, key=lambda e: timeline_order(inv, e)))
 
 
 # --- network -----------------------------------------------------------------------------------

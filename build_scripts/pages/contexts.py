@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from build_scripts import schema as s
 from build_scripts.model import analysis, corroboration
-from build_scripts.model.entities import Entity, Investigation, PartialDate
+from build_scripts.model.entities import Entity, Investigation, PartialDate, Response
 from build_scripts.model.history import History, card_path
 from build_scripts.pages import corrections, network, rows
 from build_scripts.pages.jsonld import jsonld
@@ -24,11 +24,13 @@ from build_scripts.pages.kit import (
     claim_row,
     claim_summary,
     country_name,
+    entity_search_boost,
     footnotes,
     front_matter,
     link,
     map_view,
     sanction_row,
+    show_date,
 )
 from build_scripts.pages.mapdata import MapSpec
 from build_scripts.pages.markup import md_link, md_text, render_summary
@@ -59,6 +61,26 @@ def _page_sources(groups, sanctions) -> list[str]:
     return ids
 
 
+def _replies_given(inv: Investigation, replier: str) -> tuple[Markup, ...]:
+    """What this party answered, worded about the claims; one statement answering several claims
+    (same date and sources) is listed once with all of them."""
+    statements: dict[tuple[PartialDate | None, tuple[str, ...]], tuple[list[str], Response]] = {}
+    for key in inv.responses_by.get(replier, ()):
+        for response in getattr(inv.claims[key], "responses", ()):
+            if response.by == replier:
+                found = statements.setdefault((response.date, response.sources), ([], response))
+                if key not in found[0]:
+                    found[0].append(key)
+                if inv.claims[key].subject == replier:  # worded as on the claim about the replier itself
+                    statements[(response.date, response.sources)] = (found[0], response)
+    out = []
+    for keys, response in statements.values():
+        date = md_text(f" ({show_date(response.date)})") if response.date else Markup("")
+        out.append(Markup(f"To {rows.replies_to(inv, tuple(keys))}{date}: ") + md_text(response.summary)
+                   + Markup(" ") + cite(response.sources))
+    return tuple(out)
+
+
 def _aliases(entity: Entity) -> tuple[str, ...]:
     out = []
     for alias in entity.aliases:
@@ -83,9 +105,11 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
         diagram = network.layout(graph) if graph else None
     sanctions = tuple(sanction_row(inv, x) for x in entity.sanctions)
     decided = tuple(sanction_row(inv, x, subject_view=False) for x in inv.sanctions_by.get(entity.id, ()))
-    answered = tuple(link(inv, inv.claims[key].subject) for key in inv.responses_by.get(entity.id, ()))
+    answered = _replies_given(inv, entity.id)
     context = {
-        "meta": {**front_matter(entity.name, entity.summary, entity.tags), "jsonld": jsonld(inv, entity)},
+        "meta": {**front_matter(entity.name, entity.summary, entity.tags,
+                                 boost=entity_search_boost(entity.name)),
+                 "jsonld": jsonld(inv, entity)},
         "id": entity.id,
         "name": entity.name,
         "kind": kind.label,
@@ -94,6 +118,8 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
         "country_code": entity.country,
         "unnamed": entity.unnamed,
         "aliases": _aliases(entity),
+        "supplied": tuple(dict.fromkeys(r.goods for r in entity.relations
+                                        if r.goods and s.RELATION_TYPES[r.type].moves)),
         "summary": render_summary(entity.summary) if entity.summary else None,
         "identifiers": tuple((i.scheme, i.value) for i in entity.identifiers),
         "tags": entity.tags,
@@ -108,7 +134,7 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
         "network": diagram,
         "network_embed": network.site_url() + diagram.embed if diagram else "",
         "groups": groups,
-        "answered": tuple(dict.fromkeys(answered)),
+        "answered": answered,
         "places": tuple(link(inv, p) for p in entity.locations),
         "card_path": entity.card_path,
         "coordinates": None,
@@ -117,7 +143,9 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
         "history": corrections.entity_history(card_path(kind.folder, entity.id), history),
     }
     cited = _page_sources(groups, sanctions + decided) + [
-        src for row in events + timeline + paths for src in row.sources]
+        src for row in events + timeline + paths for src in row.sources] + [
+        src for key in inv.responses_by.get(entity.id, ()) for r in getattr(inv.claims[key], "responses", ())
+        if r.by == entity.id for src in r.sources]
     if entity.kind == "location":
         context.update(_location_context(inv, entity))
     if entity.kind == "source":

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from build_scripts import schema as s
 from build_scripts.model.entities import Investigation, PartialDate
 from build_scripts.model.history import Change, History, card_path
-from build_scripts.pages.kit import BROWSE_DIR, ENTITY_DIR, Page, front_matter, link
+from build_scripts.pages.kit import BROWSE_DIR, ENTITY_DIR, LIST_SEARCH_BOOST, Page, front_matter, link
 from build_scripts.pages.markup import md_link
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -83,7 +83,8 @@ def corrections_page(inv: Investigation, history: History | None) -> Page:
     prefix = f"../{ENTITY_DIR}/"
     context: dict[str, object] = {
         "meta": front_matter("Corrections and updates",
-                             "Every correction to the cards behind this site, and when pages were updated."),
+                             "Every correction to the cards behind this site, and when pages were updated.",
+                             boost=LIST_SEARCH_BOOST),
         "available": history is not None, "no_history": NO_HISTORY, "corrections": (), "updates": (),
         "more_updates": 0, "update_count": 0,
         "feed": md_link("Atom feed", f"../{FEED_PATH}"),

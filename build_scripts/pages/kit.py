@@ -7,14 +7,14 @@ output) or :class:`Markup` built here from escaped parts.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pycountry
 from markupsafe import Markup, escape
 
 from build_scripts import schema as s
-from build_scripts.base.settings import MAP_HEIGHT_PX, TILES
-from build_scripts.model import corroboration, ids
+from build_scripts.base.settings import MAP_HEIGHT_PX, SITE_URL, TILES
+from build_scripts.model import analysis, corroboration, ids
 from build_scripts.model.entities import (
     Citation,
     Investigation,
@@ -24,7 +24,7 @@ from build_scripts.model.entities import (
     Response,
     Sanction,
 )
-from build_scripts.pages.mapdata import MapSpec
+from build_scripts.pages.mapdata import MapSpec, embed_spec
 from build_scripts.pages.markup import md_link, md_text
 
 ENTITY_DIR = "entities"
@@ -47,9 +47,26 @@ def country_name(code: str | None) -> str | None:
     return getattr(country, "common_name", None) or country.name if country else code
 
 
-def front_matter(title: str, description: str | None = None, tags: tuple[str, ...] = ()) -> dict:
-    """Front matter for MkDocs; the theme prints ``title`` raw, so it is HTML-escaped here."""
+ENTITY_SEARCH_BOOST = 3.0  # an entity's own page outranks every page that merely mentions it
+LIST_SEARCH_BOOST = 0.2  # overviews and indexes list many entities; they never outrank their pages
+
+
+def entity_search_boost(name: str) -> float:
+    """An entity page's search weight: shorter names weigh more, so that "China" finds the page
+    named China before "Ministry of Foreign Affairs of China" (Material's search switches lunr's
+    length normalisation off, so every title weighs the same whatever its length). Tuned on the
+    seed investigation: tests/test_search.py types every name and alias into the search box."""
+    return round(ENTITY_SEARCH_BOOST * (1 + 0.5 / max(1, len(name.split()))), 4)
+
+
+def front_matter(title: str, description: str | None = None, tags: tuple[str, ...] = (),
+                 boost: float | None = None) -> dict:
+    """Front matter for MkDocs; the theme prints ``title`` raw, so it is HTML-escaped here.
+
+    ``boost`` sets the page's weight in Material's search (``search: boost:``)."""
     meta: dict = {"title": str(escape(title))}
+    if boost is not None:
+        meta["search"] = {"boost": boost}
     if description:
         meta["description"] = str(escape(" ".join(description.split())[:300]))
     if tags:
@@ -96,15 +113,21 @@ def money(value: Money) -> str:
     return f"{qualifier}{value.currency} {amount}"
 
 
+def show_date(date: PartialDate) -> str:
+    """How a date reads on a page: '2023', 'January 2023' or '31 August 2022'. Every date that
+    pages print passes through here, so a marker (say, for a derived date) is added in one place."""
+    return date.described()
+
+
 def when(date: PartialDate | None, start: PartialDate | None = None, end: PartialDate | None = None) -> str | None:
     if date:
-        return date.described()
+        return show_date(date)
     if start and end:
-        return f"{start.described()} to {end.described()}"
+        return f"{show_date(start)} to {show_date(end)}"
     if start:
-        return f"from {start.described()}"
+        return f"from {show_date(start)}"
     if end:
-        return f"until {end.described()}"
+        return f"until {show_date(end)}"
     return None
 
 
@@ -213,6 +236,7 @@ class MapView:
     places: tuple[Markup, ...]
     flows: tuple[Markup, ...]
     unmapped: tuple[str, ...]
+    embed: Markup = field(default_factory=Markup)  # an <iframe> snippet for other sites, shown as code
 
 
 def map_view(inv: Investigation, spec: MapSpec, page_path: str, prefix: str = "") -> MapView:
@@ -233,7 +257,13 @@ def map_view(inv: Investigation, spec: MapSpec, page_path: str, prefix: str = ""
         goods = Markup(", ") + md_text(flow.goods) if flow.goods else Markup("")
         flows.append(Markup(f"{link(inv, flow.subject, prefix)} {md_text(s.RELATION_TYPES[flow.type].label)} "
                             f"{link(inv, flow.target, prefix)}: {route}{goods} ") + status_badge(flow.status))
-    return MapView(iframe, tuple(places), tuple(flows), spec.unmapped)
+    snippet = (f'<iframe src="{escape(SITE_URL + embed_spec(spec).path)}" title="{escape(spec.title)}" '
+               f'width="100%" height="{MAP_HEIGHT_PX}" style="border:0" loading="lazy" '
+               f'referrerpolicy="{escape(TILES.referrer_policy)}"></iframe>')
+    embed = Markup('<details class="embed" data-search-exclude="1"><summary>Embed this map</summary>\n'
+                   '<p>Copy this HTML into your page. The map loads nothing from third parties but its map tiles.</p>\n'
+                   '<pre><code>{}</code></pre>\n</details>').format(snippet)
+    return MapView(iframe, tuple(places), tuple(flows), spec.unmapped, embed)
 
 
 def footnotes(inv: Investigation, source_ids: list[str], prefix: str = "") -> tuple[Markup, ...]:

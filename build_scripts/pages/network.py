@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from build_scripts import schema as s
+from build_scripts.base.settings import SITE_URL
 
 FONT_SIZE = 13.0  # SVG units; the page never draws the SVG below MIN_SCALE of its natural width
 MIN_FONT_PX = 11.0
@@ -47,8 +48,7 @@ STATUS_WIDTH = {"official": 2.2, "reported": 2.0, "alleged": 2.4, "disputed": 2.
 
 def site_url() -> str:
     """The published address as mkdocs.yml reads it (CI sets SITE_URL), for embed snippets."""
-    url = os.environ.get("SITE_URL") or "http://localhost:8000/"
-    return url if url.endswith("/") else url + "/"
+    return SITE_URL
 
 
 class DiagramError(Exception):

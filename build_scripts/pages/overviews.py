@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from build_scripts import schema as s
 from build_scripts.model import analysis
-from build_scripts.model.entities import Investigation, Relation
+from build_scripts.model.entities import Investigation, PartialDate, Relation
 from build_scripts.model.history import History
 from build_scripts.pages import contexts, corrections, network, rows
 from build_scripts.pages.kit import (
     BROWSE_DIR,
     ENTITY_DIR,
+    LIST_SEARCH_BOOST,
     Page,
     cite,
     country_name,
@@ -23,6 +24,7 @@ from build_scripts.pages.kit import (
     link,
     map_view,
     sanction_badge,
+    show_date,
     when,
 )
 from build_scripts.pages.mapdata import MapSpec
@@ -43,13 +45,14 @@ def browse_page(inv: Investigation, kind_name: str) -> Page:
     else:
         header = ("Name", "Country")
         table = tuple((md_link(e.name, f"{PREFIX}{e.id}.md"), country_name(e.country) or "") for e in items)
-    context = {"meta": front_matter(kind.plural), "title": kind.plural, "doc": kind.doc, "header": header,
+    context = {"meta": front_matter(kind.plural, boost=LIST_SEARCH_BOOST), "title": kind.plural, "doc": kind.doc,
+               "header": header,
                "table": table}
     return Page(f"{BROWSE_DIR}/{kind.folder}.md", "browse.md.j2", context)
 
 
 def overview_map_page(inv: Investigation, spec: MapSpec) -> Page:
-    context = {"meta": front_matter("Map of the investigation"),
+    context = {"meta": front_matter("Map of the investigation", boost=LIST_SEARCH_BOOST),
                "map": map_view(inv, spec, f"{BROWSE_DIR}/map", prefix=f"../{ENTITY_DIR}/"),
                "legend": tuple((s.CLAIM_STATUSES[st].label, s.CLAIM_STATUSES[st].doc)
                                for st in sorted({f.status for f in spec.flows}))}
@@ -74,16 +77,21 @@ def all_pages(inv: Investigation, maps: Mapping[str, MapSpec], history: History 
 
 # --- investigative overviews --------------------------------------------------------------------
 
-UNNAMED_AUTHORITY = "not named"
+UNNAMED_AUTHORITY = "Authority not named in the reports"
 
 
 def sanctions_page(inv: Investigation) -> Page:
-    """Every entity with a sanctions entry against every authority."""
+    """Every entity with a sanctions entry against every authority.
+
+    The table is HTML with a ``data-label`` on every cell, so that on a phone each row stacks
+    into a card that names every column (site.css); no column hides off-screen.
+    """
     subjects = sorted({x.subject for e in inv.entities.values() for x in e.sanctions},
                       key=lambda i: inv.name(i).casefold())
     authorities = sorted({x.authority or "" for e in inv.entities.values() for x in e.sanctions},
                          key=lambda a: (a == "", inv.name(a).casefold() if a else ""))
-    header = tuple(md_link(inv.name(a), f"{PREFIX}{a}.md") if a else UNNAMED_AUTHORITY for a in authorities)
+    header = tuple((md_link(inv.name(a), f"{PREFIX}{a}.md") if a else md_text(UNNAMED_AUTHORITY),
+                    escape(inv.name(a) if a else UNNAMED_AUTHORITY)) for a in authorities)
     table, cited = [], []
     for subject in subjects:
         cells = []
@@ -94,23 +102,25 @@ def sanctions_page(inv: Investigation) -> Page:
                 + (md_text(f", ended {x.end.described()}") if x.end else Markup("")) + Markup(" ") + cite(x.sources)
                 for x in found) if found else Markup("—"))
             cited.extend(src for x in found for src in x.sources)
-        table.append((link(inv, subject, PREFIX), tuple(cells)))
-    context = {"meta": front_matter("Sanctions by jurisdiction"), "header": header, "table": tuple(table),
+        table.append((link(inv, subject, PREFIX), tuple(zip(cells, (label for _, label in header), strict=True))))
+    context = {"meta": front_matter("Sanctions by jurisdiction", boost=LIST_SEARCH_BOOST), "header": header,
+               "table": tuple(table),
+               "unnamed": any(a == "" for a in authorities), "unnamed_label": UNNAMED_AUTHORITY,
                "footnotes": footnotes(inv, cited, prefix=PREFIX),
                "terms": tuple((t.label, t.doc) for t in s.SANCTION_STATUSES.values())}
     return Page(f"{BROWSE_DIR}/sanctions.md", "sanctions.md.j2", context)
 
 
 def timeline_page(inv: Investigation, derived: analysis.Derived) -> Page:
-    months: dict[str, list] = {}
+    """One heading per year, one per month; entries whose month is not given close their year."""
+    years: dict[int, dict[str, list]] = {}
     for entry in derived.timeline:
-        heading = entry.date.month().human()
-        months.setdefault(heading, []).append(rows.timeline_row(inv, entry, PREFIX))
-    years: dict[int, list] = {}
-    for heading, items in months.items():
-        years.setdefault(int(heading[-4:]), []).append((heading, tuple(items)))
-    cited = [src for items in months.values() for row in items for src in row.sources]
-    context = {"meta": front_matter("Timeline"), "years": tuple((y, tuple(m)) for y, m in years.items()),
+        parts = entry.date.parts
+        heading = show_date(PartialDate(f"{parts[0]}-{parts[1]:02d}")) if len(parts) > 1 else "Month not given"
+        years.setdefault(parts[0], {}).setdefault(heading, []).append(rows.timeline_row(inv, entry, PREFIX))
+    cited = [src for months in years.values() for items in months.values() for row in items for src in row.sources]
+    context = {"meta": front_matter("Timeline", boost=LIST_SEARCH_BOOST),
+               "years": tuple((y, tuple((h, tuple(items)) for h, items in m.items())) for y, m in years.items()),
                "footnotes": footnotes(inv, cited, prefix=PREFIX)}
     return Page(f"{BROWSE_DIR}/timeline.md", "timeline.md.j2", context)
 
@@ -176,7 +186,7 @@ def network_pages(inv: Investigation) -> list[Page]:
     for (graph, count, shown), view in built:
         diagram = next(laid) if graph is not None else None
         path = f"{BROWSE_DIR}/network-{view.slug}.md" if view.slug else f"{BROWSE_DIR}/network.md"
-        meta = front_matter("Network" + (f": {view.label}" if view.slug else ""))
+        meta = front_matter("Network" + (f": {view.label}" if view.slug else ""), boost=LIST_SEARCH_BOOST)
         meta["hide"] = ["navigation", "toc"]  # the drawing gets the page's whole width
         context = {"meta": meta, "diagram": diagram, "count": count, "shown": shown,
                    "links": len(diagram.relations) if diagram else 0, "label": view.label, "slug": view.slug,
@@ -213,7 +223,7 @@ def paths_page(inv: Investigation, derived: analysis.Derived) -> Page:
     """Every chain, longest first; capped so that the page stays readable at scale."""
     ranked = sorted(derived.paths, key=lambda p: (-len(p.nodes), p.relations))
     items = tuple(rows.path_row(inv, p, PREFIX) for p in ranked[:MAX_PATHS_LISTED])
-    context = {"meta": front_matter("Supply chains"), "paths": items, "total": len(ranked),
+    context = {"meta": front_matter("Supply chains", boost=LIST_SEARCH_BOOST), "paths": items, "total": len(ranked),
                "footnotes": footnotes(inv, [src for row in items for src in row.sources], prefix=PREFIX)}
     return Page(f"{BROWSE_DIR}/supply-chains.md", "paths.md.j2", context)
 
@@ -228,7 +238,7 @@ def countries_page(inv: Investigation) -> Page:
          tuple(link(inv, e.id, PREFIX) for e in sorted(items, key=lambda e: e.name.casefold())))
         for code, items in sorted(by_country.items(), key=lambda kv: (kv[0] == "", country_name(kv[0]) or "")))
     return Page(f"{BROWSE_DIR}/countries.md", "countries.md.j2",
-                {"meta": front_matter("By country"), "groups": groups})
+                {"meta": front_matter("By country", boost=LIST_SEARCH_BOOST), "groups": groups})
 
 
 def unsanctioned_page(inv: Investigation) -> Page:
@@ -241,11 +251,11 @@ def unsanctioned_page(inv: Investigation) -> Page:
         if e.kind in s.PARTY_KINDS and not e.unnamed and not any(x.status in ("listed", "delisted")
                                                                     for x in e.sanctions))
     return Page(f"{BROWSE_DIR}/not-sanctioned.md", "unsanctioned.md.j2",
-                {"meta": front_matter("Named but not sanctioned"), "items": items})
+                {"meta": front_matter("Named but not sanctioned", boost=LIST_SEARCH_BOOST), "items": items})
 
 
 def tags_page() -> Page:
-    return Page(f"{BROWSE_DIR}/tags.md", "tags.md.j2", {"meta": front_matter("By tag")})
+    return Page(f"{BROWSE_DIR}/tags.md", "tags.md.j2", {"meta": front_matter("By tag", boost=LIST_SEARCH_BOOST)})
 
 
 def downloads_page(inv: Investigation) -> Page:
@@ -263,4 +273,4 @@ def downloads_page(inv: Investigation) -> Page:
     rows_ = tuple((md_link(name, f"../data/{name}"), what, f"{count:,}" if count is not None else "")
                   for name, what, count in files)
     return Page(f"{BROWSE_DIR}/downloads.md", "downloads.md.j2",
-                {"meta": front_matter("Downloads"), "files": rows_})
+                {"meta": front_matter("Downloads", boost=LIST_SEARCH_BOOST), "files": rows_})

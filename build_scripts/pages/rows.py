@@ -7,14 +7,14 @@ paths and network graphs, each built from escaped parts.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
 from build_scripts import schema as s
 from build_scripts.model import analysis
 from build_scripts.model.entities import Event, Investigation, PartialDate, Relation, Sanction
-from build_scripts.pages.kit import Cited, cite, claim_anchor, corroboration_text, link, status_badge, when
+from build_scripts.pages.kit import Cited, cite, claim_anchor, corroboration_text, link, show_date, status_badge, when
 from build_scripts.pages.markup import md_text
 from build_scripts.pages.network import Edge, Graph, Node
 from build_scripts.pages.network import Relation as GraphRelation
@@ -83,17 +83,44 @@ class TimelineRow(Cited):
     sources: tuple[str, ...]
 
     @property
-    def derived_note(self) -> str | None:
-        """'date derived: <basis>' for a date worked out from the sources rather than stated."""
-        return f"date derived: {self.date.derived}" if self.date.derived else None
+    def when(self) -> str:
+        """The date as the list prints it: a month or a year alone says that the day is not given,
+        and a derived date gives its basis."""
+        parts = self.date.parts
+        notes = [] if len(parts) == 3 else ["day not given"] if len(parts) == 2 else ["month not given"]
+        if self.date.derived:
+            notes.append(f"date derived: {self.date.derived}")
+        return self.date.human() + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def claim_phrase(inv: Investigation, key: str, prefix: str = "") -> Markup:
+    """A claim named in words, for 'replied to ...': whose claim, about what, and how established."""
+    claim = inv.claims[key]
+    subject = link(inv, claim.subject, prefix)
+    if isinstance(claim, Relation):
+        label = s.RELATION_TYPES[claim.type].label
+        status = s.CLAIM_STATUSES[claim.status].label.lower()
+        return Markup(f"the claim that {subject} {md_text(label)} {link(inv, claim.target, prefix)} ({status})")
+    if isinstance(claim, Sanction):
+        who = _authority(inv, claim, prefix)
+        if claim.status in ("listed", "delisted"):
+            return Markup(f"the designation of {subject} by {who}")
+        if claim.status == "proposed":
+            return Markup(f"the proposal that {who} list {subject}")
+        return Markup(f"{who}'s decision not to list {subject}")
+    return Markup(f"the account on {subject}'s page that ") + md_text(claim.summary)
+
+
+def replies_to(inv: Investigation, keys: tuple[str, ...], prefix: str = "") -> Markup:
+    return Markup("; ").join(claim_phrase(inv, k, prefix) for k in keys)
 
 
 def timeline_row(inv: Investigation, entry: analysis.TimelineEntry, prefix: str = "") -> TimelineRow:
     claim = inv.claims[entry.key]
     if entry.kind == "reply":
         response = next(r for r in claim.responses if r.by == entry.response_by and r.date == entry.date)
-        about = md_text(f"about a claim on {inv.name(claim.subject)}'s page: ")
-        text = Markup(f"{link(inv, response.by, prefix)} replied {about}") + md_text(response.summary)
+        text = (Markup(f"{link(inv, response.by, prefix)} replied to {replies_to(inv, entry.answers, prefix)}: ")
+                + md_text(response.summary))
         return TimelineRow(entry.date, text, None, response.sources)
     if isinstance(claim, Relation):
         label = s.RELATION_TYPES[claim.type].label
@@ -116,6 +143,11 @@ def timeline_row(inv: Investigation, entry: analysis.TimelineEntry, prefix: str 
 class PathRow(Cited):
     text: Markup
     sources: tuple[str, ...]
+    links: Markup = field(default_factory=Markup)  # each link's status, in words
+    weakest: Markup = field(default_factory=Markup)  # the badge of the chain's least established link
+
+
+STATUS_STRENGTH = ("official", "reported", "alleged", "disputed")  # strongest first
 
 
 def path_row(inv: Investigation, path: analysis.Path, prefix: str = "", here: str | None = None) -> PathRow:
@@ -124,7 +156,12 @@ def path_row(inv: Investigation, path: analysis.Path, prefix: str = "", here: st
     if path.end_use:
         steps.append(md_text(path.end_use))
     sources = tuple(dict.fromkeys(src for key in path.relations for src in inv.claims[key].sources))
-    return PathRow(Markup(" → ").join(steps), sources)
+    claims = [inv.claims[key] for key in path.relations]
+    links = md_text("; ".join(
+        f"{inv.name(c.subject)} {s.RELATION_TYPES[c.type].label} {inv.name(c.target)}: "  # type: ignore[union-attr]
+        f"{s.CLAIM_STATUSES[c.status].label.lower()}" for c in claims))
+    weakest = max((c.status for c in claims), key=STATUS_STRENGTH.index)
+    return PathRow(Markup(" → ").join(steps), sources, links, status_badge(weakest))
 
 
 MAX_NODES = 40

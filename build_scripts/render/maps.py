@@ -19,6 +19,7 @@ import contextlib
 import functools
 import itertools
 import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from markupsafe import escape
 from build_scripts import schema as s
 from build_scripts.base.settings import TILES
 from build_scripts.base.text import html_json
-from build_scripts.pages.mapdata import MapFlow, MapPlace, MapSpec
+from build_scripts.pages.mapdata import EMBED_DIR, MapFlow, MapPlace, MapSpec
 
 VENDOR_DIR = "assets/vendor"
 _LEAFLET = Path(xstatic.pkg.leaflet.BASE_DIR)
@@ -49,6 +50,21 @@ FLOW_COLOURS = {"supplied": "#b71c1c", "transferred-data": "#4a148c"}
 STATUS_DASHES = {"official": None, "reported": None, "alleged": "10 8", "disputed": "2 7"}
 STATUS_WEIGHTS = {"official": 4, "reported": 3, "alleged": 3, "disputed": 3}
 ZOOM_BY_PRECISION = {"country": 4, "region": 6, "city": 9, "site": 12}
+
+# Styles of the map document: a legend box, visible keyboard focus on the map and its markers, and
+# controls kept clear of the phone's rounded corners.
+MAP_CSS = (
+    ".map-legend{background:rgba(255,255,255,.95);padding:2px 8px;font:12px/1.5 sans-serif;color:#212121;"
+    "border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:16em}"
+    ".leaflet-container:focus-visible{outline:3px solid #1a237e;outline-offset:-3px}"
+    ".leaflet-container .map-place:focus,.leaflet-container .map-place:focus-visible{stroke:#000;"
+    "stroke-width:5px;stroke-opacity:1;outline:none}"
+    ".leaflet-control-scale{margin-bottom:8px!important}"
+    ".leaflet-control-scale-line{font:11px/1.3 sans-serif;white-space:nowrap;color:#212121}"
+    ".leaflet-control-layers{font:13px/1.4 sans-serif;color:#212121}"
+    ".leaflet-control-attribution{font-size:11px}"
+    ".marker-cluster:focus-visible{outline:3px solid #1a237e}"
+)
 
 
 def text_for_js_html(value: object) -> str:
@@ -82,12 +98,32 @@ class DataLayers(MacroElement):
           var map = {{ this._parent.get_name() }};
           var data = JSON.parse(document.getElementById("map-data").textContent);
           var places = data.cluster ? L.markerClusterGroup({maxClusterRadius: 40}) : L.featureGroup();
+          function activate(event) {  // Enter or Space on a focused marker opens its popup
+            if (event.key === "Enter" || event.key === " ") { event.preventDefault(); this.openPopup(); }
+          }
           data.places.forEach(function (p) {
             var marker = L.circleMarker([p.lat, p.lon], p.style);
             marker.bindTooltip(p.tooltip, {sticky: true});
             marker.bindPopup(p.popup, {maxWidth: 320});
+            marker.on("add", function () {  // a keyboard stop with a name, each time it is drawn
+              var el = marker.getElement();
+              el.setAttribute("tabindex", "0");
+              el.setAttribute("role", "button");
+              el.setAttribute("aria-label", p.label);
+              L.DomEvent.on(el, "keydown", activate, marker);
+            });
             places.addLayer(marker);
           });
+          if (data.cluster) {
+            places.on("animationend", nameClusters);
+            map.on("moveend", nameClusters);
+          }
+          function nameClusters() {
+            document.querySelectorAll(".marker-cluster").forEach(function (el) {
+              el.setAttribute("role", "button");
+              el.setAttribute("aria-label", el.textContent.trim() + " places grouped here; press Enter to zoom in");
+            });
+          }
           places.addTo(map);
           var flows = L.featureGroup();
           data.flows.forEach(function (f) {
@@ -99,11 +135,44 @@ class DataLayers(MacroElement):
           });
           if (data.flows.length) { flows.addTo(map); }
           if (data.cluster) {
-            L.control.layers(null, {"Places": places, "Flows of goods and data": flows}, {collapsed: false}).addTo(map);
+            L.control.layers(null, {"Places": places, "Flows of goods and data": flows},
+                             {collapsed: false, position: "topright"}).addTo(map);
           }
-          if (data.legend) { document.getElementById("map-legend").innerHTML = data.legend; }
-          if (data.bounds) { map.fitBounds(data.bounds, {padding: [30, 30]}); }
-          else { map.setView(data.center, data.zoom); }
+          if (data.legend) {  // a Leaflet control: corners stack their controls, so none overlaps another
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+              var div = L.DomUtil.create("div", "map-legend leaflet-control");
+              div.id = "map-legend";
+              div.setAttribute("role", "group");
+              div.setAttribute("aria-label", "Legend");
+              div.innerHTML = data.legend;
+              return div;
+            };
+            legend.addTo(map);
+          }
+          if (data.credit) { map.attributionControl.setPrefix(data.credit); }
+          nameClusters();
+          function fit() {  // keep every marker clear of the map's edges and of the controls in its corners
+            var box = map.getContainer().getBoundingClientRect(), gap = 24;
+            var pad = {top: gap, right: gap, bottom: gap, left: gap};
+            document.querySelectorAll(".leaflet-control-container .leaflet-control").forEach(function (el) {
+              var r = el.getBoundingClientRect();
+              if (el.closest(".leaflet-left") && el.closest(".leaflet-top")) {
+                pad.left = Math.max(pad.left, r.right - box.left + 12);
+              }
+              else if (el.closest(".leaflet-top")) { pad.top = Math.max(pad.top, r.bottom - box.top + 12); }
+              else { pad.bottom = Math.max(pad.bottom, box.bottom - r.top + 12); }
+            });
+            if (data.bounds) {
+              map.fitBounds(data.bounds, {paddingTopLeft: [pad.left, pad.top],
+                                          paddingBottomRight: [pad.right, pad.bottom]});
+            } else {
+              map.setView(data.center, data.zoom);
+              var dy = (pad.top - pad.bottom) / 2, dx = (pad.left - pad.right) / 2;
+              map.panBy([-dx, -dy], {animate: false});
+            }
+          }
+          fit();
         })();
         {% endmacro %}
     """)
@@ -180,38 +249,54 @@ def _flow_data(flow: MapFlow, root: str) -> dict:
     }
 
 
+def _swatch(css: str) -> str:
+    return f'<span aria-hidden="true" style="display:inline-block;vertical-align:middle;{css}"></span> '
+
+
 def _legend(spec: MapSpec) -> str:
-    if not spec.flows:
-        return ""
     rows = []
     for kind in sorted({f.type for f in spec.flows}):
-        rows.append(f'<div><span style="display:inline-block;width:22px;border-top:3px solid '
-                    f'{FLOW_COLOURS.get(kind, "#37474f")};vertical-align:middle"></span> '
+        colour = FLOW_COLOURS.get(kind, "#37474f")
+        rows.append(f'<div>{_swatch(f"width:22px;border-top:3px solid {colour}")}'
                     f'{text_for_js_html(s.RELATION_TYPES[kind].label)}</div>')
     for status in sorted({f.status for f in spec.flows}):
         dash = "dashed" if status == "alleged" else "dotted" if status == "disputed" else "solid"
-        rows.append(f'<div><span style="display:inline-block;width:22px;border-top:3px {dash} #37474f;'
-                    f'vertical-align:middle"></span> {text_for_js_html(s.CLAIM_STATUSES[status].label)}</div>')
-    rows.append('<div><span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
-                'border:2px dashed #1565c0"></span> country-level place</div>')
+        rows.append(f'<div>{_swatch(f"width:22px;border-top:3px {dash} #37474f")}'
+                    f'{text_for_js_html(s.CLAIM_STATUSES[status].label)}</div>')
+    if any(p.precision == "country" for p in spec.places):
+        rows.append(f'<div>{_swatch("width:14px;height:14px;border-radius:50%;border:2px dashed #1565c0")}'
+                    'country-level place, drawn at the capital</div>')
     return "".join(rows)
+
+
+def place_label(place: MapPlace) -> str:
+    """The marker's accessible name, plain text (set with setAttribute, never parsed as HTML)."""
+    precision = s.PRECISIONS[place.precision].label.lower()
+    where = f"{precision}, drawn at {place.capital}" if place.capital else precision
+    names = ", ".join(n for _, n, _ in place.entities)
+    return f"{place.name} ({where})" + (f": {names}" if names else "")
 
 
 def map_data(spec: MapSpec) -> dict:
     """Everything one map shows, as JSON-ready data with all text escaped."""
     root = "../" * spec.path.count("/")
     places = []
-    for place in spec.places:
+    # Country-level rings first, so that a city marker at the capital stays on top and clickable.
+    for place in sorted(spec.places, key=lambda p: p.precision != "country"):
         country = place.precision == "country"
-        style = {"radius": 9 if place.focus else 7, "color": "#d84315" if place.focus else "#1565c0",
-                 "weight": 2, "fill": True, "fillOpacity": 0.15 if country else 0.7}
+        style: dict[str, object] = {"radius": (13 if country else 9 if place.focus else 7),
+                       "color": "#d84315" if place.focus else "#1565c0",
+                       "weight": 2, "fill": True, "fillOpacity": 0.15 if country else 0.7, "className": "map-place"}
         if country:
             style["dashArray"] = "4 3"
-        places.append({"lat": place.latitude, "lon": place.longitude, "style": style,
+        places.append({"lat": place.latitude, "lon": place.longitude, "style": style, "label": place_label(place),
                        "tooltip": _place_tooltip(place), "popup": _place_popup(place, root)})
     points = [(p.latitude, p.longitude) for p in spec.places]
     data: dict = {"cluster": spec.overview, "places": places, "flows": [_flow_data(f, root) for f in spec.flows],
                   "legend": _legend(spec), "bounds": None, "center": [20.0, 0.0], "zoom": 2}
+    if spec.page and spec.path.startswith(f"{EMBED_DIR}/"):  # an embed names and links its page on this site
+        data["credit"] = (f'<a href="{root}{spec.page}" target="_blank" rel="noopener">'
+                          f"{text_for_js_html(spec.title)}</a>")
     if len(set(points)) > 1:
         data["bounds"] = [[min(p[0] for p in points), min(p[1] for p in points)],
                           [max(p[0] for p in points), max(p[1] for p in points)]]
@@ -245,13 +330,15 @@ def shell(depth: int, overview: bool) -> str:
                          referrer_policy=TILES.referrer_policy, control=False).add_to(fmap)
         figure = fmap.get_root()
         figure.title = _TITLE
+        figure.header.add_child(Element(f"<style>{MAP_CSS}</style>"))
         figure.html.add_child(Element(
-            '<div id="map-legend" style="position:absolute;top:10px;right:10px;z-index:1000;'
-            'background:rgba(255,255,255,.92);padding:0 8px;font:12px/1.5 sans-serif;border-radius:4px;'
-            'box-shadow:0 1px 4px rgba(0,0,0,.3)"></div>'
             f'<script type="application/json" id="map-data">{_DATA}</script>'))
         DataLayers().add_to(fmap)
         html = figure.render()
+    # Readers may zoom (no user-scalable=no, no maximum-scale) and screen readers know the language.
+    html = re.sub(r'<meta name="viewport" content="[^"]*" */?>',
+                  '<meta name="viewport" content="width=device-width, initial-scale=1">', html, count=1)
+    html = html.replace("<html>", '<html lang="en">', 1)
     return "\n".join(line.rstrip() for line in html.splitlines()) + "\n"
 
 

@@ -6,12 +6,12 @@ decide what to do with the results.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from build_scripts.base.settings import SITE_URL
 from build_scripts.cards.validate import Validation, validate_dir
 from build_scripts.export import data as exports
 from build_scripts.model import entities as model
@@ -22,11 +22,8 @@ from build_scripts.render import maps
 from build_scripts.render.pages import WriteReport, render_pages, write_outputs
 from build_scripts.schema import jsonschema as schema_json
 
-DEFAULT_SITE_URL = "http://localhost:8000/"  # as in mkdocs.yml, when SITE_URL is not set
-
-GENERATED_DIRS = (ENTITY_DIR, BROWSE_DIR, reference.REFERENCE_DIR, mapdata.MAPS_DIR,
-                  maps.VENDOR_DIR, exports.DATA_DIR,
-                  overviews.EMBED_DIR)
+GENERATED_DIRS = (ENTITY_DIR, BROWSE_DIR, reference.REFERENCE_DIR, mapdata.MAPS_DIR, mapdata.EMBED_DIR,
+                  overviews.EMBED_DIR, maps.VENDOR_DIR, exports.DATA_DIR)
 
 
 @dataclass(frozen=True)
@@ -74,11 +71,11 @@ def generate(cards_dir: Path, docs_dir: Path, progress: Progress | None = None) 
     map_specs = mapdata.all_maps(investigation)
     pages = render_pages(overviews.all_pages(investigation, map_specs, changes) + reference.reference_pages())
     phase("render", f"{len(pages)} pages")
-    map_files = {spec.path: maps.render_map(spec) for spec in map_specs.values()}
+    map_files = {s.path: maps.render_map(s) for spec in map_specs.values()
+                 for s in (spec, mapdata.embed_spec(spec))}
     phase("maps", f"{len(map_files)} maps")
     data = exports.data_files(investigation)
-    data[corrections.FEED_PATH] = corrections.feed(investigation, changes,
-                                                   os.environ.get("SITE_URL") or DEFAULT_SITE_URL)
+    data[corrections.FEED_PATH] = corrections.feed(investigation, changes, SITE_URL)
     phase("exports", f"{len(data)} data files")
     files: dict[str, str | bytes] = {**pages, **map_files, **data, **maps.vendor_assets(),
                                      **schema_json.schema_files()}

@@ -1,0 +1,154 @@
+"""Chronology and tables readers can trust: one order for partial dates, replies after their claims,
+one heading per year, each statement once, replies worded about claims; tables that work on a phone."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from test_site import article, text_of
+
+from build_scripts.cards.validate import validate_dir
+from build_scripts.model import analysis
+from build_scripts.model import entities as model
+from build_scripts.model.entities import PartialDate
+from build_scripts.pages import kit, overviews
+
+
+@pytest.fixture(scope="module")
+def seed() -> model.Investigation:
+    return model.build(validate_dir(ROOT / "entities").cards)
+
+
+def test_a_dated_day_sorts_inside_its_month_and_the_month_alone_after_its_days() -> None:
+    dates = ["2023-03", "2023", "2023-03-01", "2022-12-31", "2023-02", "2023-03-31", "2024-01-01"]
+    ordered = sorted(dates, key=lambda d: analysis.date_order(PartialDate(d)))
+    assert ordered == ["2022-12-31", "2023-02", "2023-03-01", "2023-03-31", "2023-03", "2023", "2024-01-01"]
+
+
+def test_a_reply_comes_after_the_claim_it_answers(seed: model.Investigation) -> None:
+    entries = analysis.timeline(seed)
+    position = {(e.kind, e.key): i for i, e in enumerate(entries)}
+    for i, entry in enumerate(entries):
+        if entry.kind == "reply":
+            for key in entry.answers:
+                claim_at = position.get(("sanction", key), position.get(("relation", key)))
+                if claim_at is not None:
+                    assert claim_at < i, (entry, key)
+    january = [e for e in entries if e.date.iso.startswith("2023-01")]
+    assert [(e.kind, e.key) for e in january] == [
+        ("sanction", "spacety-china/sanctions/0"), ("sanction", "spacety-luxembourg/sanctions/0"),
+        ("reply", "spacety-luxembourg/sanctions/0")]
+
+
+def test_timeline_is_one_total_order(seed: model.Investigation) -> None:
+    entries = analysis.timeline(seed)
+    keys = [analysis.timeline_order(seed, e) for e in entries]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+
+
+def test_a_statement_attached_to_several_claims_is_shown_once(seed: model.Investigation) -> None:
+    replies = [e for e in analysis.timeline(seed) if e.kind == "reply" and e.response_by == "spacety-luxembourg"]
+    (reply,) = replies
+    assert reply.answers == ("spacety-china/relations/0", "spacety-luxembourg/sanctions/0")
+    assert reply.key == "spacety-luxembourg/sanctions/0"  # worded as on the claim about the replier itself
+
+
+def test_timeline_page_has_one_heading_per_year_and_labels_partial_dates(seed_site: Path) -> None:
+    body = article(seed_site, "browse/timeline/index.html")
+    headings = re.findall(r"<h([23]) id=\"[^\"]*\">([^<]+)", body)
+    years = [text for level, text in headings if level == "2" and text != "Sources"]
+    assert years == ["2022", "2023"]
+    assert ("3", "2022") not in headings and ("3", "Month not given") in headings
+    page = text_of(seed_site, "browse/timeline/index.html")
+    assert page.index("1 March 2023: Ministry of Foreign Affairs of China replied") < page.index(
+        "March 2023 (day not given): Spacety China: Not listed by European Union")
+    assert "2022 (month not given): Sinno Electronics: Designated by US Department of the Treasury" in page
+    assert page.count("Said in a statement that it had had no ties with Russia") == 1
+    assert "Its Luxembourg arm said" not in page  # the other card's wording of the same statement
+
+
+def test_replies_given_are_worded_about_the_claims_and_only_on_the_repliers_page(seed_site: Path) -> None:
+    own = text_of(seed_site, "entities/spacety-luxembourg/index.html")
+    assert ("Replies given¶ To the claim that Spacety China transferred data to Terra Tech (official); "
+            "the designation of Spacety Luxembourg by US Department of the Treasury (January 2023): "
+            "Said in a statement") in own
+    china = text_of(seed_site, "entities/spacety-china/index.html")
+    assert "Replied to claims on these pages" not in china
+    assert ("Replies given¶ To the claim that Spacety China transferred data to Terra Tech (official): "
+            "Did not immediately reply") in china
+    assert "Replies given" not in text_of(seed_site, "entities/terra-tech/index.html")
+
+
+def test_date_display_goes_through_one_function(monkeypatch: pytest.MonkeyPatch, seed: model.Investigation) -> None:
+    monkeypatch.setattr(kit, "show_date", lambda date: f"<{date.iso}>")
+    from build_scripts.pages import rows
+    monkeypatch.setattr(rows, "show_date", kit.show_date)
+    entry = next(e for e in analysis.timeline(seed) if e.date.iso == "2023-03-01")
+    assert rows.timeline_row(seed, entry).when == "<2023-03-01>"
+    assert kit.when(PartialDate("2022-08")) == "<2022-08>"
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+def test_sanctions_overview_explains_the_unnamed_authority(seed: model.Investigation, seed_site: Path) -> None:
+    page = overviews.sanctions_page(seed)
+    labels = [label for _, label in page.context["header"]]
+    assert labels[-1] == "Authority not named in the reports" and "not named" not in labels
+    text = text_of(seed_site, "browse/sanctions/index.html")
+    assert ('The column "Authority not named in the reports" holds sanctions that the reports record without '
+            "saying which government imposed them") in text
+    body = article(seed_site, "browse/sanctions/index.html")
+    assert '<td data-label="Authority not named in the reports">' in body
+    assert body.count('<th data-label="Party" scope="row">') == len(page.context["table"])
+
+
+def test_entity_sanctions_table_labels_every_cell(seed_site: Path) -> None:
+    body = article(seed_site, "entities/spacety-china/index.html")
+    for label in ("Status", "Date", "Program", "Sources"):
+        assert f'<td data-label="{label}"' in body
+    assert '<td class="basis" data-label="Stated basis">' in body
+
+
+def test_supply_chains_show_each_links_status_and_the_weakest(seed_site: Path) -> None:
+    text = text_of(seed_site, "browse/supply-chains/index.html")
+    assert ("Disputed Fujian Nanan Baofeng Electronic Co. → Unnamed Uzbek state-owned defense firm → "
+            "Rosoboronexport → RB-531BE communications-jamming vehicle") in text
+    assert "Links: Fujian Nanan Baofeng Electronic Co. supplied goods to Rosoboronexport: disputed." in text
+    assert ("Links: Spacety China transferred data to Terra Tech: official; "
+            "Terra Tech transferred data to Wagner Group: official.") in text
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_path", ["entities/spacety-china/", "browse/sanctions/"])
+def test_sanctions_tables_fit_the_screen_at_both_widths(seed_site: Path, page_path: str) -> None:
+    from playwright.sync_api import sync_playwright
+    from test_accessibility import serve
+    from test_browser import ARGS, CHROMIUM
+    server, url = serve(seed_site)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for width in (1366, 390):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto(url + page_path, wait_until="load")
+                geometry = page.evaluate("""() => {
+                  const box = document.querySelector('.stack-table');
+                  const cells = [...box.querySelectorAll('tbody td, tbody th')].map(c => c.getBoundingClientRect());
+                  const basis = box.querySelector('td.basis');
+                  return {right: box.getBoundingClientRect().right, viewport: innerWidth,
+                          maxRight: Math.max(...cells.map(c => c.right)),
+                          basis: basis ? basis.getBoundingClientRect().width : null,
+                          labels: getComputedStyle(box.querySelector('tbody td'), '::before').content};
+                }""")
+                page.close()
+                assert geometry["maxRight"] <= geometry["right"] + 1 <= geometry["viewport"] + 1, (width, geometry)
+                if width == 390:  # cards: every cell names its column
+                    assert geometry["labels"] not in ("none", "normal", ""), geometry
+                elif geometry["basis"] is not None:
+                    assert geometry["basis"] >= 200, geometry  # "Stated basis" gets room to be read
+            browser.close()
+    finally:
+        server.shutdown()

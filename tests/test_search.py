@@ -1,0 +1,74 @@
+"""Search, as readers use it: typed into Material's real search box in Chromium.
+
+An entity's own page comes first for its name, each of its aliases and its distinctive goods;
+list-heavy pages (map, timeline, network, supply chains, tags, countries, sanctions) never
+outrank the entity pages they list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT
+from test_accessibility import serve
+from test_browser import ARGS, CHROMIUM
+
+from build_scripts.cards.validate import validate_dir
+from build_scripts.model import entities as model
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def search_page(seed_site: Path) -> Iterator[Any]:
+    if CHROMIUM is None:
+        pytest.fail("Chromium is not installed; run `make test` or `sudo apt-get install chromium`")
+    from playwright.sync_api import sync_playwright
+    server, url = serve(seed_site)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(url, wait_until="networkidle")
+        page.click("label.md-search__icon, .md-search__input")
+        yield page
+        browser.close()
+    server.shutdown()
+
+
+def first_result(page: Any, query: str) -> str:
+    """The path of the first result Material's search box shows for the query."""
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    page.wait_for_function("() => !document.querySelector('.md-search-result__item')", timeout=5000)
+    box.type(query[:-1])
+    box.press(query[-1])  # typed key by key, as a reader does; results follow each key
+    page.wait_for_selector(".md-search-result__item a.md-search-result__link", timeout=10000)
+    first = "() => document.querySelector('.md-search-result__item a.md-search-result__link').href"
+    href, previous = "", None
+    while href != previous:  # wait until the results for the whole query have settled
+        previous = href
+        page.wait_for_timeout(120)
+        href = page.evaluate(first)
+    path = "/" + href.split("/", 3)[3]
+    return path.split("#")[0].split("?")[0]
+
+
+SEED = model.build(validate_dir(ROOT / "entities").cards)
+QUERIES = sorted({(e.name, e.id) for e in SEED.entities.values()}
+                 | {(a.name, e.id) for e in SEED.entities.values() for a in e.aliases})
+
+
+def test_a_legal_name_finds_the_company_not_its_city(search_page: Any) -> None:
+    assert first_result(search_page, "Changsha Tianyi") == "/entities/spacety-china/"
+
+
+def test_goods_find_the_entity_that_supplied_them_not_the_map(search_page: Any) -> None:
+    assert first_result(search_page, "telescoping antenna") == "/entities/fujian-nanan-baofeng/"
+
+
+@pytest.mark.parametrize(("query", "entity_id"), QUERIES)
+def test_every_name_and_alias_finds_its_own_page_first(search_page: Any, query: str, entity_id: str) -> None:
+    assert first_result(search_page, query) == f"/entities/{entity_id}/"
