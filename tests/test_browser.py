@@ -46,7 +46,8 @@ def hostile_site(tmp_path_factory) -> str:
 @pytest.fixture(scope="module")
 def browser():
     if CHROMIUM is None:
-        pytest.fail("Chromium is not installed; run `make test` (it installs Debian's chromium package as root) or `sudo apt-get install chromium`")
+        pytest.fail("Chromium is not installed; run `make test` (it installs Debian's chromium package as root)"
+                    " or `sudo apt-get install chromium`")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)

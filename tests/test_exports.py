@@ -42,7 +42,8 @@ def test_every_file_parses_and_counts_match_the_cards(seed, files):
 
 def test_relation_rows_carry_their_source_ids(files):
     relations = list(csv.DictReader(io.StringIO(files["data/relations.csv"])))
-    poly = next(r for r in relations if r["key"] == "poly-technologies/relations/navigation-equipment-to-rosoboronexport")
+    key = "poly-technologies/relations/navigation-equipment-to-rosoboronexport"
+    poly = next(r for r in relations if r["key"] == key)
     assert (poly["subject"], poly["type"], poly["target"], poly["date"], poly["sources"], poly["status"]) == (
         "poly-technologies", "supplied", "rosoboronexport", "2022-08-31", "wsj-russian-customs-records", "reported")
     assert all(r["sources"] for r in relations)

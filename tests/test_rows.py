@@ -52,3 +52,19 @@ def test_sentence_joins_clauses(inv):
         "Designated by [US Treasury](ofac.md) in January 2023 [^src]. Not listed by [European Union](eu.md) "
         "as of March 2023, though a listing was proposed or urged [^src].")
     assert rows.sanctions_sentence(inv, ()) is None
+
+
+def test_an_event_reads_in_the_timeline_and_takes_no_reply() -> None:
+    from build_scripts.cards.validate import CheckedCard
+    from build_scripts.model import analysis
+    event = {"date": PartialDate("2023-05"), "summary": "Closed its Moscow office", "status": "reported",
+             "sources": [Citation("src")]}
+    inv = model.build([CheckedCard("firm", "company", "x", {"name": "Firm", "events": [event]}),
+                       CheckedCard("src", "source", "x", {"name": "S", "type": "report"})])
+    entry = next(e for e in analysis.timeline(inv) if e.kind == "event")
+    row = rows.timeline_row(inv, entry)
+    assert (str(row.text), row.sources) == ("[Firm](firm.md): Closed its Moscow office", ("src",))
+    reply = analysis.TimelineEntry(PartialDate("2023-06"), "reply", entry.key, "firm", ("firm",),
+                                   response_by="firm", answers=(entry.key,))
+    with pytest.raises(ValueError, match=f"timeline reply '{entry.key}' points at an event; events take no replies"):
+        rows.timeline_row(inv, reply)

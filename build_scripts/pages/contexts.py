@@ -20,6 +20,7 @@ from build_scripts.pages.kit import (
     ENTITY_DIR,
     ClaimRow,
     Page,
+    SanctionRow,
     cite,
     claim_row,
     claim_summary,
@@ -51,10 +52,12 @@ def _relation_groups(inv: Investigation, entity: Entity) -> tuple[tuple[str, tup
     return tuple((group, tuple(claims)) for group, claims in groups.items())
 
 
-def _page_sources(groups, sanctions) -> list[str]:
+def _page_sources(groups: tuple[tuple[str, tuple[ClaimRow, ...]], ...],
+                  sanctions: tuple[SanctionRow, ...]) -> list[str]:
     """Every source cited on the page, in reading order."""
     ids: list[str] = []
-    for row in [claim for _, claims in groups for claim in claims] + list(sanctions):
+    claimed: list[ClaimRow | SanctionRow] = [claim for _, claims in groups for claim in claims]
+    for row in [*claimed, *sanctions]:
         ids.extend(row.sources)
         for response in row.responses:
             ids.extend(response.sources)
@@ -106,7 +109,7 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
     sanctions = tuple(sanction_row(inv, x) for x in entity.sanctions)
     decided = tuple(sanction_row(inv, x, subject_view=False) for x in inv.sanctions_by.get(entity.id, ()))
     answered = _replies_given(inv, entity.id)
-    context = {
+    context: dict[str, object] = {
         "meta": {**front_matter(entity.name, entity.summary, entity.tags,
                                  boost=entity_search_boost(entity.name)),
                  "jsonld": jsonld(inv, entity)},
@@ -155,7 +158,7 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
     return Page(f"{ENTITY_DIR}/{entity.id}.md", "entity.md.j2", context)
 
 
-def _location_context(inv: Investigation, place: Entity) -> dict:
+def _location_context(inv: Investigation, place: Entity) -> dict[str, object]:
     return {
         "coordinates": Markup(f"{place.latitude:.4f}, {place.longitude:.4f}"),  # numbers, not card text
         "precision": s.PRECISIONS[place.precision].label.lower() if place.precision else None,
@@ -176,7 +179,7 @@ def _retelling(inv: Investigation, key: str, source_id: str) -> Markup:
     return md_text(f" (retelling the reporting of {names})")
 
 
-def _source_context(inv: Investigation, source: Entity) -> dict:
+def _source_context(inv: Investigation, source: Entity) -> dict[str, object]:
     return {
         "is_source": True,
         "title": source.title,

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from build_scripts import schema as s
 from build_scripts.base.settings import MAP_HEIGHT_PX, SITE_URL, TILES
-from build_scripts.model import analysis, corroboration, ids
+from build_scripts.model import corroboration, ids
 from build_scripts.model.entities import (
     Citation,
     Investigation,
@@ -37,7 +37,7 @@ class Page:
 
     path: str
     template: str
-    context: Mapping
+    context: Mapping[str, object]
 
 
 def country_name(code: str | None) -> str | None:
@@ -60,11 +60,11 @@ def entity_search_boost(name: str) -> float:
 
 
 def front_matter(title: str, description: str | None = None, tags: tuple[str, ...] = (),
-                 boost: float | None = None) -> dict:
+                 boost: float | None = None) -> dict[str, object]:
     """Front matter for MkDocs; the theme prints ``title`` raw, so it is HTML-escaped here.
 
     ``boost`` sets the page's weight in Material's search (``search: boost:``)."""
-    meta: dict = {"title": str(escape(title))}
+    meta: dict[str, object] = {"title": str(escape(title))}
     if boost is not None:
         meta["search"] = {"boost": boost}
     if description:

@@ -85,14 +85,16 @@ def drawn_at(place: Entity) -> tuple[float, float, str | None]:
     if place.precision == "country" and place.country in capitals():
         capital, lat, lon = capitals()[place.country]
         return lat, lon, capital
-    return place.latitude, place.longitude, None  # type: ignore[return-value]
+    if place.latitude is None or place.longitude is None:  # the schema requires both on place cards
+        raise ValueError(f"{place.id}: a place card without coordinates cannot be drawn")
+    return place.latitude, place.longitude, None
 
 
 def _flow(inv: Investigation, relation: Relation) -> tuple[MapFlow | None, tuple[str, ...]]:
     origin = relation.origin or inv.place_of(relation.subject)[0]
     destination = relation.destination or inv.place_of(relation.target)[0]
     missing = tuple(inv.name(e) for e, p in ((relation.subject, origin), (relation.target, destination)) if not p)
-    if missing:
+    if not origin or not destination:  # the same test as ``missing``, written so that it narrows
         return None, missing
     middle = [inv.place_of(v)[0] for v in relation.via]
     places = [origin] + [p for p in middle if p] + [destination]
@@ -128,12 +130,13 @@ def entity_map(inv: Investigation, entity: Entity) -> MapSpec | None:
             if entity_id != place:
                 placed[place].append((entity_id, by_country))
 
-    own = list(entity.locations) or [inv.place_of(entity.id)[0]]
+    own: list[str | None] = list(entity.locations) or [inv.place_of(entity.id)[0]]
     for place in own:
         if place:
             focus.add(place)
             put(entity.id, place, not entity.locations and entity.kind != "location")
-    flows, unmapped = [], []
+    flows: list[MapFlow] = []
+    unmapped: list[str] = []
     for relation in inv.related(entity.id):
         for party in (relation.subject, relation.target, *relation.via):
             if party != entity.id:
@@ -170,7 +173,8 @@ def location_map(inv: Investigation, place: Entity, by_country: tuple[str, ...] 
 def overview_map(inv: Investigation) -> MapSpec:
     """Every place card, every entity where it is placed, and every flow."""
     placed: dict[str, list[tuple[str, bool]]] = {e.id: [] for e in inv.of_kind("location")}
-    flows, unmapped = [], []
+    flows: list[MapFlow] = []
+    unmapped: list[str] = []
     for entity in inv.entities.values():
         if entity.kind in ("location", "source"):
             continue

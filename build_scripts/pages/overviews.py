@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 from build_scripts import schema as s
 from build_scripts.model import analysis
-from build_scripts.model.entities import Investigation, PartialDate, Relation
+from build_scripts.model.entities import Entity, Investigation, PartialDate, Relation
 from build_scripts.model.history import History
 from build_scripts.pages import contexts, corrections, network, rows
 from build_scripts.pages.kit import (
@@ -37,6 +37,8 @@ def browse_page(inv: Investigation, kind_name: str) -> Page:
     """The index of one kind; for sources, a bibliography with the number of claims each supports."""
     kind = s.KINDS[kind_name]
     items = sorted(inv.of_kind(kind_name), key=lambda e: (e.name.casefold(), e.id))
+    header: tuple[str, ...]
+    table: tuple[tuple[str, ...], ...]
     if kind_name == "source":
         header = ("Source", "Publisher", "Date", "Claims resting on it")
         table = tuple((md_link(e.name, f"{PREFIX}{e.id}.md"), e.publisher or "not named",
@@ -92,9 +94,10 @@ def sanctions_page(inv: Investigation) -> Page:
                          key=lambda a: (a == "", inv.name(a).casefold() if a else ""))
     header = tuple((md_link(inv.name(a), f"{PREFIX}{a}.md") if a else md_text(UNNAMED_AUTHORITY),
                     escape(inv.name(a) if a else UNNAMED_AUTHORITY)) for a in authorities)
-    table, cited = [], []
+    table: list[tuple[Markup, tuple[tuple[Markup, Markup], ...]]] = []
+    cited: list[str] = []
     for subject in subjects:
-        cells = []
+        cells: list[Markup] = []
         for authority in authorities:
             found = [x for x in inv.entities[subject].sanctions if (x.authority or "") == authority]
             cells.append(Markup("<br>").join(
@@ -113,7 +116,7 @@ def sanctions_page(inv: Investigation) -> Page:
 
 def timeline_page(inv: Investigation, derived: analysis.Derived) -> Page:
     """One heading per year, one per month; entries whose month is not given close their year."""
-    years: dict[int, dict[str, list]] = {}
+    years: dict[int, dict[str, list[rows.TimelineRow]]] = {}
     for entry in derived.timeline:
         parts = entry.date.parts
         heading = show_date(PartialDate(f"{parts[0]}-{parts[1]:02d}")) if len(parts) > 1 else "Month not given"
@@ -229,7 +232,7 @@ def paths_page(inv: Investigation, derived: analysis.Derived) -> Page:
 
 
 def countries_page(inv: Investigation) -> Page:
-    by_country: dict[str, list] = {}
+    by_country: dict[str, list[Entity]] = {}
     for entity in inv.entities.values():
         if entity.kind != "source":
             by_country.setdefault(entity.country or "", []).append(entity)

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from build_scripts import schema as s
 from build_scripts.model import analysis
 from build_scripts.model.entities import Event, Investigation, PartialDate, Relation, Sanction
-from build_scripts.pages.kit import Cited, cite, claim_anchor, corroboration_text, link, show_date, status_badge, when
+from build_scripts.pages.kit import Cited, cite, claim_anchor, corroboration_text, link, status_badge, when
 from build_scripts.pages.markup import md_text
 from build_scripts.pages.network import Edge, Graph, Node
 from build_scripts.pages.network import Relation as GraphRelation
@@ -118,6 +118,8 @@ def replies_to(inv: Investigation, keys: tuple[str, ...], prefix: str = "") -> M
 def timeline_row(inv: Investigation, entry: analysis.TimelineEntry, prefix: str = "") -> TimelineRow:
     claim = inv.claims[entry.key]
     if entry.kind == "reply":
+        if isinstance(claim, Event):  # replies are recorded on relations and sanctions only
+            raise ValueError(f"timeline reply {entry.key!r} points at an event; events take no replies")
         response = next(r for r in claim.responses if r.by == entry.response_by and r.date == entry.date)
         text = (Markup(f"{link(inv, response.by, prefix)} replied to {replies_to(inv, entry.answers, prefix)}: ")
                 + md_text(response.summary))

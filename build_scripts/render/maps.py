@@ -26,7 +26,8 @@ from pathlib import Path
 import folium
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 from markupsafe import escape
 
@@ -77,7 +78,9 @@ def deterministic_ids() -> Iterator[None]:
     """Number branca elements 0, 1, 2, ... while a map is built, instead of random ids."""
     counter = itertools.count()
     original = Element.__dict__["_generate_id"]
-    Element._generate_id = classmethod(lambda cls: f"{next(counter):08x}")  # type: ignore[method-assign]
+    # mypy sees a bound method where the class holds a classmethod object; swapping that object is the point.
+    Element._generate_id = classmethod(  # type: ignore[method-assign,assignment]
+        lambda cls: f"{next(counter):08x}")
     try:
         yield
     finally:
@@ -178,14 +181,14 @@ class DataLayers(MacroElement):
     """)
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca 0.8's MacroElement.__init__ is unannotated
         self._name = "DataLayers"
 
 
-def _local_assets(element: object, root: str, js: list[tuple[str, str]], css: list[tuple[str, str]]) -> None:
+def _local_assets(element: JSCSSMixin, root: str, js: list[tuple[str, str]], css: list[tuple[str, str]]) -> None:
     """Point Folium's default scripts and styles at the site's own copies (and drop the rest)."""
-    element.default_js = [(name, root + path) for name, path in js]  # type: ignore[attr-defined]
-    element.default_css = [(name, root + path) for name, path in css]  # type: ignore[attr-defined]
+    element.default_js = [(name, root + path) for name, path in js]
+    element.default_css = [(name, root + path) for name, path in css]
 
 
 def _entity_href(root: str, entity_id: str) -> str:
@@ -228,19 +231,19 @@ def _arrowhead(start: tuple[float, float], end: tuple[float, float]) -> list[tup
     return [point(size, size * 0.6), tip, point(size, -size * 0.6)]
 
 
-def _flow_data(flow: MapFlow, root: str) -> dict:
+def _flow_data(flow: MapFlow, root: str) -> dict[str, object]:
     colour = FLOW_COLOURS.get(flow.type, "#37474f")
     status = s.CLAIM_STATUSES[flow.status].label
     label = f"{flow.subject_name} {s.RELATION_TYPES[flow.type].label} {flow.target_name}"
     detail = f" ({flow.goods})" if flow.goods else ""
-    style = {"color": colour, "weight": STATUS_WEIGHTS[flow.status], "opacity": 0.85}
+    style: dict[str, object] = {"color": colour, "weight": STATUS_WEIGHTS[flow.status], "opacity": 0.85}
     if STATUS_DASHES[flow.status]:
         style["dashArray"] = STATUS_DASHES[flow.status]
     return {
         "points": [list(p) for p in flow.points],
         "style": style,
         "arrow": {"color": colour, "weight": STATUS_WEIGHTS[flow.status], "opacity": 0.85},
-        "arrows": [_arrowhead(a, b) for a, b in zip(flow.points, flow.points[1:])],
+        "arrows": [_arrowhead(a, b) for a, b in itertools.pairwise(flow.points)],
         "tooltip": text_for_js_html(f"{label}{detail}. Status: {status}."),
         "popup": (f'<a href="{_entity_href(root, flow.subject)}" target="_top">{text_for_js_html(flow.subject_name)}'
                   f"</a> {text_for_js_html(s.RELATION_TYPES[flow.type].label)} "
@@ -277,10 +280,10 @@ def place_label(place: MapPlace) -> str:
     return f"{place.name} ({where})" + (f": {names}" if names else "")
 
 
-def map_data(spec: MapSpec) -> dict:
+def map_data(spec: MapSpec) -> dict[str, object]:
     """Everything one map shows, as JSON-ready data with all text escaped."""
     root = "../" * spec.path.count("/")
-    places = []
+    places: list[dict[str, object]] = []
     # Country-level rings first, so that a city marker at the capital stays on top and clickable.
     for place in sorted(spec.places, key=lambda p: p.precision != "country"):
         country = place.precision == "country"
@@ -292,8 +295,9 @@ def map_data(spec: MapSpec) -> dict:
         places.append({"lat": place.latitude, "lon": place.longitude, "style": style, "label": place_label(place),
                        "tooltip": _place_tooltip(place), "popup": _place_popup(place, root)})
     points = [(p.latitude, p.longitude) for p in spec.places]
-    data: dict = {"cluster": spec.overview, "places": places, "flows": [_flow_data(f, root) for f in spec.flows],
-                  "legend": _legend(spec), "bounds": None, "center": [20.0, 0.0], "zoom": 2}
+    data: dict[str, object] = {"cluster": spec.overview, "places": places,
+                               "flows": [_flow_data(f, root) for f in spec.flows], "legend": _legend(spec),
+                               "bounds": None, "center": [20.0, 0.0], "zoom": 2}
     if spec.page and spec.path.startswith(f"{EMBED_DIR}/"):  # an embed names and links its page on this site
         data["credit"] = (f'<a href="{root}{spec.page}" target="_blank" rel="noopener">'
                           f"{text_for_js_html(spec.title)}</a>")
@@ -319,7 +323,8 @@ def shell(depth: int, overview: bool) -> str:
     root = "../" * depth
     with deterministic_ids():
         fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, location=[20, 0], zoom_start=2)
-        js, css = [("leaflet", f"{VENDOR_DIR}/leaflet/leaflet.js")], [("leaflet_css", f"{VENDOR_DIR}/leaflet/leaflet.css")]
+        js = [("leaflet", f"{VENDOR_DIR}/leaflet/leaflet.js")]
+        css = [("leaflet_css", f"{VENDOR_DIR}/leaflet/leaflet.css")]
         if overview:  # marker clustering, after Leaflet itself
             cluster = f"{VENDOR_DIR}/leaflet.markercluster/"
             js.append(("markercluster_js", cluster + "leaflet.markercluster.js"))
@@ -329,6 +334,7 @@ def shell(depth: int, overview: bool) -> str:
         folium.TileLayer(tiles=TILES.url, attr=TILES.attribution, name="Map", max_zoom=TILES.max_zoom,
                          referrer_policy=TILES.referrer_policy, control=False).add_to(fmap)
         figure = fmap.get_root()
+        assert isinstance(figure, Figure)  # a Map always sits in a Figure (get_root is typed as Element)
         figure.title = _TITLE
         figure.header.add_child(Element(f"<style>{MAP_CSS}</style>"))
         figure.html.add_child(Element(

@@ -9,7 +9,9 @@ valid by construction (a test runs `validate` on it).
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TypeAlias
 
 import yaml
 
@@ -29,6 +31,9 @@ SHARES = (("company", 0.55), ("organization", 0.07), ("public-body", 0.06), ("pe
 MOVING = ("supplied", "supplied", "supplied", "transferred-data")
 OTHER = ("owns", "subsidiary-of", "contract", "acted-for", "member-of")
 
+CardValue: TypeAlias = "str | int | float | bool | Sequence[CardValue] | Mapping[str, CardValue]"
+CardData: TypeAlias = dict[str, CardValue]  # one card's fields, as written to YAML
+
 
 def _word(number: int) -> str:
     out = ""
@@ -45,13 +50,13 @@ def _date(rng: random.Random) -> str:
                        f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"))
 
 
-def synthesize(entities: int, seed: int) -> dict[str, tuple[str, dict]]:
+def synthesize(entities: int, seed: int) -> dict[str, tuple[str, CardData]]:
     """Card data by id: (kind, fields)."""
     rng = random.Random(seed)
     counts = {kind: max(3, round(entities * share)) for kind, share in SHARES}
     counts["company"] = max(3, counts["company"] + entities - sum(counts.values()))  # at least 3 of each kind
     ids: dict[str, list[str]] = {}
-    cards: dict[str, tuple[str, dict]] = {}
+    cards: dict[str, tuple[str, CardData]] = {}
     serial = 0
     for kind, count in counts.items():
         for _ in range(count):
@@ -77,15 +82,16 @@ def synthesize(entities: int, seed: int) -> dict[str, tuple[str, dict]]:
         card["tags"] = sorted(set(rng.sample(("drones", "chips", "imagery", "customs", "shipping", "finance"), 2)))
         if rng.random() < 0.4:
             card["locations"] = [rng.choice(ids["location"])]
-        relations = []
+        relations: list[CardData] = []
         for _ in range(max(0, round(rng.gauss(4, 1.5)))):
             target = rng.choice(parties)
             if target == card_id:
                 continue
             moving = rng.random() < 0.6
-            relation = {"type": rng.choice(MOVING if moving else OTHER), "target": target,
-                        "status": rng.choice(("official", "reported", "reported", "alleged", "disputed")),
-                        "sources": sorted(set(rng.sample(ids["source"], rng.choice((1, 1, 2)))))}
+            relation: CardData = {"type": rng.choice(MOVING if moving else OTHER), "target": target,
+                                  "status": rng.choice(("official", "reported", "reported", "alleged", "disputed"))}
+            sources = sorted(set(rng.sample(ids["source"], rng.choice((1, 1, 2)))))
+            relation["sources"] = sources
             if rng.random() < 0.7:
                 relation["date"] = _date(rng)
             if moving:
@@ -102,23 +108,24 @@ def synthesize(entities: int, seed: int) -> dict[str, tuple[str, dict]]:
             if rng.random() < 0.15:
                 relation["responses"] = [{"by": target if rng.random() < 0.5 else card_id,
                                           "summary": "Denied the claim in a statement.",
-                                          "sources": [relation["sources"][0]]}]
+                                          "sources": [sources[0]]}]
             relations.append(relation)
         if relations:
             card["relations"] = relations
         if rng.random() < 0.1:
             authorities = [i for i in ids["public-body"] if i != card_id]  # no body sanctions itself
-            card["sanctions"] = [{"authority": rng.choice(authorities),
+            sanction: CardData = {"authority": rng.choice(authorities),
                                   "status": rng.choice(("listed", "listed", "proposed", "delisted")),
-                                  "date": _date(rng), "sources": [rng.choice(ids["source"])]}]
-            if card["sanctions"][0]["status"] == "delisted":
-                card["sanctions"][0]["end"] = "2026"
+                                  "date": _date(rng), "sources": [rng.choice(ids["source"])]}
+            card["sanctions"] = [sanction]
+            if sanction["status"] == "delisted":
+                sanction["end"] = "2026"
         if kind in ("organization", "public-body") and rng.random() < 0.3:
             card["military_end_user"] = True
     return cards
 
 
-def write_cards(cards: dict[str, tuple[str, dict]], out: Path) -> int:
+def write_cards(cards: dict[str, tuple[str, CardData]], out: Path) -> int:
     for card_id, (kind, data) in cards.items():
         folder = out / s.KINDS[kind].folder
         folder.mkdir(parents=True, exist_ok=True)
