@@ -19,9 +19,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from build_scripts.base.problems import Problem
 from build_scripts.cards.validate import validate_dir
+
+if TYPE_CHECKING:
+    from build_scripts.tools.pipeline import GenerateResult
 
 
 def _print_problems(problems: tuple[Problem, ...]) -> None:
@@ -49,6 +53,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    return 0 if _generate(args) is not None else 1
+
+
+def _generate(args: argparse.Namespace) -> GenerateResult | None:
     from build_scripts.tools.pipeline import generate  # imports Folium and friends: only when pages are made
 
     started = time.perf_counter()
@@ -60,14 +68,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
     _print_warnings(result.validation.warnings)
     if not result.ok:
         _print_problems(result.validation.problems)
-        return 1
+        return None
     report = result.report
     assert report is not None
     if getattr(args, "timings", None):
         Path(args.timings).write_text(json.dumps(result.timings, indent=2) + "\n", encoding="utf-8")
     print(f"{len(result.validation.cards)} cards valid; pages: {len(report.written)} written, "
           f"{report.unchanged} unchanged, {len(report.removed)} removed")
-    return 0
+    return result
 
 
 def source_date_epoch(cards_dir: Path) -> str:
@@ -184,14 +192,40 @@ def build_site(config: Path, site_dir: Path, epoch: str = "0") -> int:
 
 
 def cmd_site(args: argparse.Namespace) -> int:
-    status = cmd_generate(args)
-    if status:
-        return status
+    result = _generate(args)
+    if result is None:
+        return 1
+    if args.engine == "html":
+        return _html_site(args, result)
     status = build_site(Path(args.config), Path(args.site), source_date_epoch(Path(args.cards)))
     if status:
         print("mkdocs build failed; the previous site/ is untouched", file=sys.stderr)
         return 1
     print(f"site built into {args.site}/")
+    return 0
+
+
+def _html_site(args: argparse.Namespace, result: GenerateResult) -> int:
+    """The fast path: generated pages rendered to HTML here, MkDocs builds the hand-written ones."""
+    from build_scripts.tools import htmlsite
+    from build_scripts.tools.pipeline import GENERATED_DIRS
+
+    started = time.perf_counter()
+    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(Path(args.cards))
+    try:
+        timings = htmlsite.build(result.files, Path(args.docs), Path(args.config), Path(args.site), GENERATED_DIRS)
+    except htmlsite.SiteError as err:
+        print(err, file=sys.stderr)
+        print("site build failed; the previous site/ is untouched", file=sys.stderr)
+        return 1
+    if args.progress:
+        for name, seconds in timings.items():
+            print(f"[{seconds:6.1f}s] {name}", file=sys.stderr)
+    if getattr(args, "timings", None):
+        path = Path(args.timings)
+        path.write_text(json.dumps({**result.timings, **{f"site: {k}": v for k, v in timings.items()}},
+                                   indent=2) + "\n", encoding="utf-8")
+    print(f"site built into {args.site}/ in {time.perf_counter() - started:.1f}s")
     return 0
 
 
@@ -239,6 +273,9 @@ def parser() -> argparse.ArgumentParser:
         if name == "site":
             command.add_argument("--config", default="mkdocs.yml", help="MkDocs config (default: mkdocs.yml)")
             command.add_argument("--site", default="site", help="output folder (default: site)")
+            command.add_argument("--engine", choices=("html", "mkdocs"), default="html",
+                                 help="html: generated pages rendered here, MkDocs builds the hand-written "
+                                      "ones (default); mkdocs: `mkdocs build --strict` of everything")
         command.set_defaults(run=run)
     return top
 
