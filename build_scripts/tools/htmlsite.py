@@ -275,14 +275,15 @@ def cut_shell(page: str, markers: Markers, own_title: str = "title",
 
 
 def placeholder_markdown(markers: Markers, path: str, meta: Mapping[str, Any], ids: Iterable[str] = (),
-                         title: str = "title", with_toc: bool = True) -> str:
+                         title: str = "title", with_toc: bool = True, with_tags: bool = True) -> str:
     """A page MkDocs builds in place of a generated one: markers wherever page data goes."""
     import yaml
 
     front: dict[str, Any] = {k: v for k, v in meta.items()
                              if k not in ("title", "description", "jsonld", "tags")}
-    front.update(title=markers(title), description=markers("description"), jsonld=markers("jsonld"),
-                 tags=[markers("tag")])
+    front.update(title=markers(title), description=markers("description"), jsonld=markers("jsonld"))
+    if with_tags:
+        front["tags"] = [markers("tag")]
     spans = "".join(f'<span id="{html.escape(i)}"></span>' for i in sorted(ids))
     return ("---\n" + yaml.safe_dump(front, sort_keys=True) + "---\n\n"
             f"# {markers('hone')}\n\n" + (f"## {markers('htwo')}\n\n" if with_toc else "")
@@ -322,6 +323,7 @@ class Tags:
 
     listing: str | None                          # the page with ``<!-- material/tags -->``
     pages: Mapping[str, list[tuple[str, str]]]   # tag -> [(title, page path)]
+    by_page: Mapping[str, tuple[str, list[str]]] = field(default_factory=dict)  # path -> (title, tags)
 
 
 def tag_slug(name: str) -> str:
@@ -428,6 +430,7 @@ def collect_tags(pages: Mapping[str, str]) -> Tags:
 
     listing = next((p for p, text in sorted(pages.items()) if TAGS_DIRECTIVE in text), None)
     found: dict[str, list[tuple[str, str]]] = {}
+    by_page: dict[str, tuple[str, list[str]]] = {}
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     for path, text in pages.items():
         front = _FRONT.match(text)
@@ -437,10 +440,25 @@ def collect_tags(pages: Mapping[str, str]) -> Tags:
         if not isinstance(meta, dict):
             continue
         title = str(meta.get("title") or path)
-        for name in meta.get("tags") or []:
-            if name:
-                found.setdefault(str(name), []).append((title, path))
-    return Tags(listing, found)
+        names = [str(name) for name in meta.get("tags") or [] if name]
+        for name in names:
+            found.setdefault(name, []).append((title, path))
+        if names:
+            by_page[path] = (title, names)
+    return Tags(listing, found, by_page)
+
+
+def _tags_export(built: Path, tags: Tags, drop: tuple[str, ...]) -> None:
+    """Material's tags.json without the placeholders, with every generated page's tags."""
+    path = built / "tags.json"
+    if not path.exists():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    mappings = [m for m in data.get("mappings", []) if m.get("item", {}).get("url") not in drop]
+    mappings += [{"item": {"url": page_url(p), "title": title}, "tags": sorted(names)}
+                 for p, (title, names) in tags.by_page.items()]
+    data["mappings"] = sorted(mappings, key=lambda m: str(m["item"]["url"]))
+    path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
 
 
 def _tag_toc(tags: Tags) -> list[Any]:
@@ -617,10 +635,12 @@ def build(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path, s
                                                                 first.ids if key == group.pages[0] else (),
                                                                 group.title_slot,
                                                                 _has_toc(first) or len(group.pages) > 1
-                                                                or (key == tags.listing and bool(tags.pages))))
+                                                                or (key == tags.listing and bool(tags.pages)),
+                                                                any(p in tags.by_page for p in group.pages)))
         for path in linked:  # stubs, so MkDocs checks hand-written links (and anchors) into them
             stub = probe.convert(path, pages[path])
-            (shell_docs / path).write_text(placeholder_markdown(markers, path, stub.meta, stub.ids, "titlestub"))
+            (shell_docs / path).write_text(placeholder_markdown(markers, path, stub.meta, stub.ids, "titlestub",
+                                                                with_tags=False))
         phase("shell: placeholders")
         os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
         import logging
@@ -630,7 +650,8 @@ def build(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path, s
         try:
             mkdocs_build(config)
         except Exception as err:  # MkDocs's Abort and friends: the message is for people
-            raise SiteError(f"mkdocs build of the hand-written pages failed: {err}") from err
+            raise SiteError("\n".join(["mkdocs build of the hand-written pages failed:", *counter.messages,
+                                        str(err)])) from err
         finally:
             logging.getLogger("mkdocs").removeHandler(counter)
         if counter.messages:
@@ -692,6 +713,7 @@ def build(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path, s
         for done in results:
             search["docs"].extend(done.records)
         index_file.write_text(json.dumps(search, separators=(",", ":"), default=str), encoding="utf-8")
+        _tags_export(built, tags, drop)
         _sitemap(built, [page_url(p) for p in sorted(pages)], drop, str(config["site_url"] or ""))
         phase("search and sitemap")
         _swap(built, site_dir)
