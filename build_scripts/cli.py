@@ -3,6 +3,7 @@
     python -m build_scripts validate [DIR]     check the cards; exit 1 on any problem
     python -m build_scripts generate           validate, then write the pages under docs/
     python -m build_scripts site               generate, then build the site into site/
+    python -m build_scripts serve              live preview on http://127.0.0.1:8000/
     python -m build_scripts new KIND NAME      write a card skeleton (never overwrites)
     python -m build_scripts import-ftm FILE OUT   cards from FollowTheMoney entity JSON lines
     python -m build_scripts synth / bench      synthetic investigations and the benchmark
@@ -229,6 +230,15 @@ def _html_site(args: argparse.Namespace, result: GenerateResult) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from build_scripts.tools.preview import serve
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    return serve(Path(args.cards), Path(args.docs), Path(args.config), args.host, args.port, say)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m build_scripts",
                                   description="Validate entity cards and build the investigation site.")
@@ -261,6 +271,14 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--work", default=".bench", help="scratch folder (default: .bench)")
     bench.add_argument("--out", default="tests/benchmarks", help="where results go (default: tests/benchmarks)")
     bench.set_defaults(run=cmd_bench)
+
+    serve = commands.add_parser("serve", help="live preview: saving a card updates the pages it shows on")
+    serve.add_argument("--cards", default="entities", help="folder of cards (default: entities)")
+    serve.add_argument("--docs", default="docs", help="MkDocs docs folder (default: docs)")
+    serve.add_argument("--config", default="mkdocs.yml", help="MkDocs config (default: mkdocs.yml)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.set_defaults(run=cmd_serve)
 
     for name, run, text in (("generate", cmd_generate, "validate, then write the Markdown pages"),
                             ("site", cmd_site, "generate, then build the site with MkDocs")):

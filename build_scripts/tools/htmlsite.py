@@ -575,18 +575,170 @@ def _chunks(items: list[tuple[str, str, str]], size: int) -> Iterator[list[tuple
         yield items[at:at + size]
 
 
+@dataclass
+class Session:
+    """A prepared build: MkDocs has built the hand-written pages and the shells are cut.
+
+    ``render`` converts, fills and writes generated pages into ``built``; ``finish`` checks
+    links and anchors and writes the search index, tags and sitemap. The preview keeps one
+    session and renders only the pages an edit changed.
+    """
+
+    built: Path
+    extensions: list[Any]
+    configs: dict[str, Any]
+    known: frozenset[str]
+    listed: set[str]
+    shells: dict[str, Shell]
+    tags: Tags
+    site_description: str
+    site_url: str
+    search: dict[str, Any]
+    drop: tuple[str, ...]
+    results: dict[str, Done] = field(default_factory=dict)
+
+    def args(self) -> tuple[Any, ...]:
+        return (self.extensions, self.configs, self.known, self.shells, str(self.built),
+                self.site_description, self.tags)
+
+    def render(self, pages: Mapping[str, str], workers: int = 1) -> list[Done]:
+        """Convert, fill and write ``pages``; with ``workers`` > 1, in a pool of processes."""
+        for path in pages:
+            if shell_key(path, self.listed) not in self.shells:
+                raise SiteError(f"{path}: no page shell for it; rebuild the whole site")
+        jobs = [(path, pages[path], shell_key(path, self.listed)) for path in sorted(pages)]
+        size = max(1, min(200, len(jobs) // (workers * 4) or 1))
+        results: list[Done] = []
+        if workers > 1 and len(jobs) > 50:
+            import multiprocessing
+
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=_init_worker, initargs=self.args()) as pool:
+                for done in pool.map(_render_chunk, _chunks(jobs, size)):
+                    results.extend(done)
+        else:
+            if _worker.get("session") is not self:
+                _init_worker(*self.args())
+                _worker["session"] = self
+            for chunk in _chunks(jobs, size):
+                results.extend(_render_chunk(chunk))
+        self.results.update((done.path, done) for done in results)
+        return results
+
+    def problems(self) -> list[str]:
+        """Every broken link and anchor of the generated pages, ``path: link to x: ...``."""
+        ids = {d.path: d.ids for d in self.results.values()}
+        problems = [b for d in self.results.values() for b in d.broken]
+        for done in self.results.values():
+            for link in done.links:
+                if link.target in ids and link.anchor not in ids[link.target]:
+                    problems.append(f"{link.source}: link to {link.written}: no such anchor "
+                                    f"'{link.anchor}' in {link.target}")
+        return sorted(problems)
+
+    def finish(self) -> None:
+        """Search index, tags and sitemap: MkDocs's for the hand-written pages, ours for the rest."""
+        search = dict(self.search)
+        search["docs"] = list(self.search["docs"]) + [r for p in sorted(self.results)
+                                                      for r in self.results[p].records]
+        (self.built / "search" / "search_index.json").write_text(
+            json.dumps(search, separators=(",", ":"), default=str), encoding="utf-8")
+        _tags_export(self.built, self.tags, self.drop)
+        _sitemap(self.built, [page_url(p) for p in sorted(self.results)], self.drop, self.site_url)
+
+
+def prepare(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path, scratch: Path,
+            managed_dirs: Iterable[str]) -> Session:
+    """Let MkDocs build the hand-written pages and the placeholders into ``scratch/site``; cut the shells.
+
+    ``files`` are the generated files by path under docs/; ``managed_dirs`` the folders the
+    generator owns (their old contents under ``docs_dir`` are not part of the hand-written site).
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    docs_dir = docs_dir.resolve()
+    managed = tuple(managed_dirs)
+    pages = {p: str(t) for p, t in files.items() if p.endswith(".md")}
+    others = {p: t for p, t in files.items() if not p.endswith(".md")}
+    markers = Markers()
+    shell_docs = scratch / "docs"
+    shutil.copytree(docs_dir, shell_docs, ignore=lambda d, names: [
+        n for n in names if Path(d, n).relative_to(docs_dir).as_posix() in managed])
+    # Non-page generated files are there for MkDocs's link checks of hand-written pages.
+    for path, data in others.items():
+        target = shell_docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    config = load_config(str(config_file), docs_dir=str(shell_docs), site_dir=str(scratch / "site"), strict=True)
+    listed = nav_paths(config["nav"])
+    known = frozenset(set(files) | {p.relative_to(shell_docs).as_posix()
+                                    for p in shell_docs.rglob("*") if p.is_file()})
+    groups: dict[str, Group] = {}
+    for path in sorted(pages):
+        key = shell_key(path, listed)
+        groups.setdefault(key, Group(key)).pages.append(path)
+    extensions, configs = list(config["markdown_extensions"]), dict(config["mdx_configs"] or {})
+    probe = Converter(extensions, configs, known)
+    linked = _linked_from(docs_dir, set(pages)) - set(groups)
+    tags = collect_tags(pages)
+    titles: dict[str, str] = {}   # title slot of each group -> its page's title, if one page
+    for number, (key, group) in enumerate(groups.items()):
+        first = probe.convert(group.pages[0], pages[group.pages[0]])
+        name = key.replace("{page}", markers("page"))
+        group.title_slot = "title" + _letters(number)
+        titles[group.title_slot] = first.title
+        (shell_docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (shell_docs / name).write_text(placeholder_markdown(
+            markers, name, first.meta, first.ids if key == group.pages[0] else (), group.title_slot,
+            _has_toc(first) or len(group.pages) > 1 or (key == tags.listing and bool(tags.pages)),
+            any(p in tags.by_page for p in group.pages)))
+    for path in linked:  # stubs, so MkDocs checks hand-written links (and anchors) into them
+        stub = probe.convert(path, pages[path])
+        (shell_docs / path).write_text(placeholder_markdown(markers, path, stub.meta, stub.ids, "titlestub",
+                                                            with_tags=False))
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    import logging
+
+    counter = _WarningCounter()
+    logging.getLogger("mkdocs").addHandler(counter)
+    try:
+        mkdocs_build(config)
+    except Exception as err:  # MkDocs's Abort and friends: the message is for people
+        raise SiteError("\n".join(["mkdocs build of the hand-written pages failed:", *counter.messages,
+                                    str(err)])) from err
+    finally:
+        logging.getLogger("mkdocs").removeHandler(counter)
+    if counter.messages:
+        raise SiteError("mkdocs build of the hand-written pages: " + "; ".join(counter.messages))
+    built = scratch / "site"
+    shells: dict[str, Shell] = {}
+    for key, group in groups.items():
+        name = key.replace("{page}", markers("page"))
+        others_titles = {slot: title for slot, title in titles.items() if slot != group.title_slot}
+        shells[key] = cut_shell((built / page_url(name) / "index.html").read_text(encoding="utf-8"),
+                                markers, group.title_slot, others_titles)
+        shutil.rmtree(built / page_url(name))
+    pattern = markers.pattern()
+    for other in built.rglob("*.html"):  # hand-written pages list placeholders in their navigation
+        text = other.read_text(encoding="utf-8")
+        if markers.token in text:
+            other.write_text(pattern.sub(lambda m: titles.get(m.group(1), ""), text), encoding="utf-8")
+    search = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))
+    drop = tuple(page_url(k.replace("{page}", markers("page"))) for k in groups) + \
+        tuple(page_url(p) for p in linked)
+    search["docs"] = [d for d in search["docs"] if d["location"].split("#")[0] not in drop]
+    return Session(built, extensions, configs, known, listed, shells, tags,
+                   str(config["site_description"] or ""), str(config["site_url"] or ""), search, drop)
+
+
 def build(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path, site_dir: Path,
           managed_dirs: Iterable[str], workers: int | None = None) -> dict[str, float]:
     """Build the site into ``site_dir`` (swapped in only on success); seconds per phase back.
 
-    ``files`` are the generated files by path under docs/; ``managed_dirs`` the folders the
-    generator owns (their old contents under ``docs_dir`` are not part of the hand-written site).
     Raises :class:`SiteError` when a link or anchor is broken or MkDocs fails.
     """
     import time
-
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
 
     clock = time.perf_counter()
     timings: dict[str, float] = {}
@@ -597,126 +749,21 @@ def build(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path, s
         timings[name] = round(now - clock, 3)
         clock = now
 
-    docs_dir, site_dir = docs_dir.resolve(), site_dir.resolve()
-    managed = tuple(managed_dirs)
-    pages = {p: str(t) for p, t in files.items() if p.endswith(".md")}
-    others = {p: t for p, t in files.items() if not p.endswith(".md")}
-    markers = Markers()
+    site_dir = site_dir.resolve()
     with tempfile.TemporaryDirectory(prefix="shell-") as scratch:
-        shell_docs = Path(scratch) / "docs"
-        shutil.copytree(docs_dir, shell_docs, ignore=lambda d, names: [
-            n for n in names if Path(d, n).relative_to(docs_dir).as_posix() in managed])
-        # Non-page generated files are there for MkDocs's link checks of hand-written pages.
-        for path, data in others.items():
-            target = shell_docs / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-        config = load_config(str(config_file), docs_dir=str(shell_docs),
-                             site_dir=str(Path(scratch) / "site"), strict=True)
-        listed = nav_paths(config["nav"])
-        known = frozenset(set(files) | {p.relative_to(shell_docs).as_posix()
-                                        for p in shell_docs.rglob("*") if p.is_file()})
-        groups: dict[str, Group] = {}
-        for path in sorted(pages):
-            key = shell_key(path, listed)
-            groups.setdefault(key, Group(key)).pages.append(path)
-        extensions, configs = list(config["markdown_extensions"]), dict(config["mdx_configs"] or {})
-        probe = Converter(extensions, configs, known)
-        linked = _linked_from(docs_dir, set(pages)) - set(groups)
-        tags = collect_tags(pages)
-        titles: dict[str, str] = {}   # title slot of each group -> its page's title, if one page
-        for number, (key, group) in enumerate(groups.items()):
-            first = probe.convert(group.pages[0], pages[group.pages[0]])
-            name = key.replace("{page}", markers("page"))
-            group.title_slot = "title" + _letters(number)
-            titles[group.title_slot] = first.title
-            (shell_docs / name).parent.mkdir(parents=True, exist_ok=True)
-            (shell_docs / name).write_text(placeholder_markdown(markers, name, first.meta,
-                                                                first.ids if key == group.pages[0] else (),
-                                                                group.title_slot,
-                                                                _has_toc(first) or len(group.pages) > 1
-                                                                or (key == tags.listing and bool(tags.pages)),
-                                                                any(p in tags.by_page for p in group.pages)))
-        for path in linked:  # stubs, so MkDocs checks hand-written links (and anchors) into them
-            stub = probe.convert(path, pages[path])
-            (shell_docs / path).write_text(placeholder_markdown(markers, path, stub.meta, stub.ids, "titlestub",
-                                                                with_tags=False))
-        phase("shell: placeholders")
-        os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-        import logging
-
-        counter = _WarningCounter()
-        logging.getLogger("mkdocs").addHandler(counter)
-        try:
-            mkdocs_build(config)
-        except Exception as err:  # MkDocs's Abort and friends: the message is for people
-            raise SiteError("\n".join(["mkdocs build of the hand-written pages failed:", *counter.messages,
-                                        str(err)])) from err
-        finally:
-            logging.getLogger("mkdocs").removeHandler(counter)
-        if counter.messages:
-            raise SiteError("mkdocs build of the hand-written pages: " + "; ".join(counter.messages))
-        built = Path(scratch) / "site"
-        phase("shell: mkdocs build")
-        shells: dict[str, Shell] = {}
-        for key, group in groups.items():
-            name = key.replace("{page}", markers("page"))
-            others = {slot: title for slot, title in titles.items() if slot != group.title_slot}
-            shells[key] = cut_shell((built / page_url(name) / "index.html").read_text(encoding="utf-8"),
-                                    markers, group.title_slot, others)
-            shutil.rmtree(built / page_url(name))
-        pattern = markers.pattern()
-        for other in built.rglob("*.html"):  # hand-written pages list placeholders in their navigation
-            text = other.read_text(encoding="utf-8")
-            if markers.token in text:
-                other.write_text(pattern.sub(lambda m: titles.get(m.group(1), ""), text), encoding="utf-8")
-        index_file = built / "search" / "search_index.json"
-        search = json.loads(index_file.read_text(encoding="utf-8"))
-        drop = tuple(page_url(k.replace("{page}", markers("page"))) for k in groups) + \
-            tuple(page_url(p) for p in linked)
-        search["docs"] = [d for d in search["docs"]
-                          if not any(d["location"].split("#")[0] == u for u in drop)]
-        phase("shell: cut")
-
-        jobs = [(path, pages[path], shell_key(path, listed)) for path in sorted(pages)]
-        count = workers or min(2, os.cpu_count() or 1)
-        size = max(1, min(200, len(jobs) // (count * 4) or 1))
-        results: list[Done] = []
-        site_description = str(config["site_description"] or "")
-        args = (extensions, configs, known, shells, str(built), site_description, tags)
-        if count > 1 and len(jobs) > 50:
-            import multiprocessing
-
-            with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
-                                     initializer=_init_worker, initargs=args) as pool:
-                for done in pool.map(_render_chunk, _chunks(jobs, size)):
-                    results.extend(done)
-        else:
-            _init_worker(*args)
-            for chunk in _chunks(jobs, size):
-                results.extend(_render_chunk(chunk))
+        session = prepare(files, docs_dir, config_file, Path(scratch), managed_dirs)
+        phase("shell: mkdocs build of hand-written pages and placeholders")
+        pages = {p: str(t) for p, t in files.items() if p.endswith(".md")}
+        session.render(pages, workers or min(2, os.cpu_count() or 1))
         phase("pages: convert, fill, write")
-
-        ids = {d.path: d.ids for d in results}
-        problems = [b for d in results for b in d.broken]
-        for done in results:
-            for link in done.links:
-                if link.target in ids and link.anchor not in ids[link.target]:
-                    problems.append(f"{link.source}: link to {link.written}: no such anchor "
-                                    f"'{link.anchor}' in {link.target}")
+        problems = session.problems()
         if problems:
-            shown = problems[:20]
-            more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
-            raise SiteError("broken links:\n" + "\n".join(shown) + more)
+            more = f"\n(and {len(problems) - 20} more)" if len(problems) > 20 else ""
+            raise SiteError("broken links:\n" + "\n".join(problems[:20]) + more)
         phase("links: check")
-
-        for done in results:
-            search["docs"].extend(done.records)
-        index_file.write_text(json.dumps(search, separators=(",", ":"), default=str), encoding="utf-8")
-        _tags_export(built, tags, drop)
-        _sitemap(built, [page_url(p) for p in sorted(pages)], drop, str(config["site_url"] or ""))
-        phase("search and sitemap")
-        _swap(built, site_dir)
+        session.finish()
+        phase("search, tags and sitemap")
+        _swap(session.built, site_dir)
         phase("swap")
     return timings
 
