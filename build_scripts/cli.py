@@ -160,7 +160,7 @@ def cmd_import_ftm(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from build_scripts.tools.bench import report, run
 
-    results = run(args.sizes, args.seed, Path(args.work), Path(args.out))
+    results = run(args.sizes, args.seed, Path(args.work), Path(args.out), args.mkdocs_max)
     print(report(results))
     print(f"results written to {args.out}/results.md and results.json")
     return 0
@@ -236,7 +236,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
-    return serve(Path(args.cards), Path(args.docs), Path(args.config), args.host, args.port, say)
+    return serve(Path(args.cards), Path(args.docs), Path(args.config), (args.host, args.port), say)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -270,6 +270,8 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
     bench.add_argument("--work", default=".bench", help="scratch folder (default: .bench)")
     bench.add_argument("--out", default="tests/benchmarks", help="where results go (default: tests/benchmarks)")
+    bench.add_argument("--mkdocs-max", type=int, default=2000,
+                       help="run the old all-MkDocs path only up to this many cards (default: 2000)")
     bench.set_defaults(run=cmd_bench)
 
     serve = commands.add_parser("serve", help="live preview: saving a card updates the pages it shows on")

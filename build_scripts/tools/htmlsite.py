@@ -77,7 +77,7 @@ def relative_url(url: str, base: str) -> str:
     base_parts = [p for p in base_dir.split("/") if p]
     parts = [p for p in url.split("/") if p]
     common = 0
-    for a, b in zip(base_parts, parts):
+    for a, b in zip(base_parts, parts, strict=False):
         if a != b:
             break
         common += 1
@@ -274,7 +274,7 @@ def cut_shell(page: str, markers: Markers, own_title: str = "title",
     return Shell(tuple(p for p in pieces if p != ""))
 
 
-def placeholder_markdown(markers: Markers, path: str, meta: Mapping[str, Any], ids: Iterable[str] = (),
+def placeholder_markdown(markers: Markers, path: str, meta: Mapping[str, Any], *, ids: Iterable[str] = (),
                          title: str = "title", with_toc: bool = True, with_tags: bool = True) -> str:
     """A page MkDocs builds in place of a generated one: markers wherever page data goes."""
     import yaml
@@ -327,7 +327,7 @@ class Tags:
 
 
 def tag_slug(name: str) -> str:
-    from pymdownx.slugs import slugify
+    from pymdownx.slugs import slugify  # type: ignore[import-untyped]
 
     return "tag:" + str(slugify(case="lower")(name, "-"))
 
@@ -346,16 +346,16 @@ def tag_items(names: list[str], path: str, tags: Tags) -> list[str]:
 
 
 def tag_listing(path: str, tags: Tags) -> str:
-    """Material's tags listing, in Python: one heading per tag, its pages by title."""
+    """Material's tags listing, in Python, markup and spacing as its template writes them."""
     out = []
     for name in sorted(tags.pages):
         slug = html.escape(tag_slug(name))
-        out.append(f'<h2 id="{slug}"><span class="md-tag">{html.escape(name, quote=False)}</span>'
-                   f'<a class="headerlink" href="#{slug}" title="Permanent link">&para;</a></h2>\n<ul>\n')
+        out.append(f'\n  <h2 id="{slug}">\n\n\n<span class="md-tag">{html.escape(name, quote=False)}</span>'
+                   f'<a class="headerlink" href="#{slug}" title="Permanent link">&para;</a></h2>\n  <ul>\n    ')
         for title, target in sorted(tags.pages[name]):
             href = html.escape(relative_url(page_url(target), page_url(path)))
-            out.append(f'<li><a href="{href}">{html.escape(title, quote=False)}</a></li>\n')
-        out.append("</ul>\n")
+            out.append(f'\n      <li>\n        <a href="{href}">\n          {title}\n        </a>\n      </li>\n    ')
+        out.append("\n    \n  </ul>\n\n\n")
     return "".join(out)
 
 
@@ -375,7 +375,7 @@ def assemble(page: Converted, shell: Shell, site_description: str, tags: Tags | 
     content = _SEARCH_ATTR.sub("", page.content)
     if "<h1" not in content:  # as Material's content partial does
         content = f"<h1>{page.title}</h1>\n" + content
-    first = list(page.toc)[0].id if list(page.toc) else ""
+    first = next(iter(page.toc)).id if list(page.toc) else ""
     values: dict[Slot, str | None] = {
         "content": content,
         "hone": first,
@@ -412,7 +412,7 @@ def _fill(shell: Shell, values: dict[Slot, str | None], repeat: dict[Slot, list[
 
 def search_records(page: Converted) -> list[dict[str, Any]]:
     """The page's records, made by Material's own search indexer."""
-    from material.plugins.search.plugin import SearchIndex
+    from material.plugins.search.plugin import SearchIndex  # type: ignore[import-untyped]
 
     index = SearchIndex()
     index.add_entry_from_context(SimpleNamespace(meta=page.meta, content=page.content, toc=page.toc,
@@ -473,10 +473,10 @@ def _tag_toc(tags: Tags) -> list[Any]:
 _worker: dict[str, Any] = {}
 
 
-def _init_worker(extensions: list[Any], configs: dict[str, Any], known: frozenset[str],
-                 shells: dict[str, Shell], site: str, site_description: str, tags: Tags) -> None:
-    _worker.update(converter=Converter(extensions, configs, known), shells=shells, site=Path(site),
-                   site_description=site_description, tags=tags)
+def _init_worker(session: Session) -> None:
+    _worker.update(converter=Converter(session.extensions, session.configs, session.known), shells=session.shells,
+                   site=session.built, site_description=session.site_description, tags=session.tags,
+                   session=session)
 
 
 @dataclass
@@ -597,10 +597,6 @@ class Session:
     drop: tuple[str, ...]
     results: dict[str, Done] = field(default_factory=dict)
 
-    def args(self) -> tuple[Any, ...]:
-        return (self.extensions, self.configs, self.known, self.shells, str(self.built),
-                self.site_description, self.tags)
-
     def render(self, pages: Mapping[str, str], workers: int = 1) -> list[Done]:
         """Convert, fill and write ``pages``; with ``workers`` > 1, in a pool of processes."""
         for path in pages:
@@ -613,13 +609,12 @@ class Session:
             import multiprocessing
 
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                     initializer=_init_worker, initargs=self.args()) as pool:
+                                     initializer=_init_worker, initargs=(self,)) as pool:
                 for done in pool.map(_render_chunk, _chunks(jobs, size)):
                     results.extend(done)
         else:
             if _worker.get("session") is not self:
-                _init_worker(*self.args())
-                _worker["session"] = self
+                _init_worker(self)
             for chunk in _chunks(jobs, size):
                 results.extend(_render_chunk(chunk))
         self.results.update((done.path, done) for done in results)
@@ -690,12 +685,12 @@ def prepare(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path,
         titles[group.title_slot] = first.title
         (shell_docs / name).parent.mkdir(parents=True, exist_ok=True)
         (shell_docs / name).write_text(placeholder_markdown(
-            markers, name, first.meta, first.ids if key == group.pages[0] else (), group.title_slot,
-            _has_toc(first) or len(group.pages) > 1 or (key == tags.listing and bool(tags.pages)),
-            any(p in tags.by_page for p in group.pages)))
+            markers, name, first.meta, ids=first.ids if key == group.pages[0] else (), title=group.title_slot,
+            with_toc=_has_toc(first) or len(group.pages) > 1 or (key == tags.listing and bool(tags.pages)),
+            with_tags=any(p in tags.by_page for p in group.pages)))
     for path in linked:  # stubs, so MkDocs checks hand-written links (and anchors) into them
         stub = probe.convert(path, pages[path])
-        (shell_docs / path).write_text(placeholder_markdown(markers, path, stub.meta, stub.ids, "titlestub",
+        (shell_docs / path).write_text(placeholder_markdown(markers, path, stub.meta, ids=stub.ids, title="titlestub",
                                                             with_tags=False))
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     import logging
@@ -733,7 +728,7 @@ def prepare(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path,
 
 
 def build(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path, site_dir: Path,
-          managed_dirs: Iterable[str], workers: int | None = None) -> dict[str, float]:
+          managed_dirs: Iterable[str], *, workers: int | None = None) -> dict[str, float]:
     """Build the site into ``site_dir`` (swapped in only on success); seconds per phase back.
 
     Raises :class:`SiteError` when a link or anchor is broken or MkDocs fails.

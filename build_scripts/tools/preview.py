@@ -113,6 +113,8 @@ class Preview:
             self._problems([str(p) for p in result.validation.problems])
             self.say(f"{len(result.validation.problems)} problem(s): the preview keeps the last good pages")
             return True
+        with self.state.lock:  # the cards are good again: no banner on the pages written next
+            self.state.problems = ()
         changed = {p: t for p, t in result.files.items() if self.files.get(p) != t}
         assert self.session is not None
         pages = {p: str(t) for p, t in changed.items() if p.endswith(".md")}
@@ -148,7 +150,7 @@ class Preview:
 
 def handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
         def do_GET(self) -> None:
@@ -208,7 +210,8 @@ def inject(page: str, state: State) -> str:
     return page[:at] + extra + page[at:] if at >= 0 else page + extra
 
 
-def serve(cards: Path, docs: Path, config: Path, host: str, port: int, say: Say) -> int:
+def serve(cards: Path, docs: Path, config: Path, address: tuple[str, int], say: Say) -> int:
+    host, port = address
     preview = Preview(cards, docs, config, say)
     started = time.perf_counter()
     if not preview.start():
