@@ -555,7 +555,7 @@ def shell_key(path: str, listed: set[str]) -> str:
 
 
 def _linked_from(docs_dir: Path, generated: set[str]) -> set[str]:
-    """Generated pages that hand-written pages link to."""
+    """Generated files that hand-written pages link to."""
     linked: set[str] = set()
     for source in docs_dir.rglob("*.md"):
         rel = source.relative_to(docs_dir).as_posix()
@@ -563,7 +563,7 @@ def _linked_from(docs_dir: Path, generated: set[str]) -> set[str]:
             continue
         for target in _MD_LINK.findall(source.read_text(encoding="utf-8")):
             path = urlsplit(target).path
-            if path.endswith(".md"):
+            if path:
                 resolved = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
                 if resolved in generated:
                     linked.add(resolved)
@@ -660,8 +660,10 @@ def prepare(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path,
     shell_docs = scratch / "docs"
     shutil.copytree(docs_dir, shell_docs, ignore=lambda d, names: [
         n for n in names if Path(d, n).relative_to(docs_dir).as_posix() in managed])
-    # Non-page generated files are there for MkDocs's link checks of hand-written pages.
-    for path, data in others.items():
+    # Non-page generated files that hand-written pages link to, for MkDocs's link checks;
+    # all of them are written straight into the site after MkDocs (not copied twice).
+    for path in _linked_from(docs_dir, set(others)):
+        data = others[path]
         target = shell_docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
@@ -707,6 +709,10 @@ def prepare(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path,
     if counter.messages:
         raise SiteError("mkdocs build of the hand-written pages: " + "; ".join(counter.messages))
     built = scratch / "site"
+    for path, data in others.items():
+        target = built / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
     shells: dict[str, Shell] = {}
     for key, group in groups.items():
         name = key.replace("{page}", markers("page"))
