@@ -554,8 +554,27 @@ def shell_key(path: str, listed: set[str]) -> str:
     return posixpath.join(folder, name)
 
 
-def _linked_from(docs_dir: Path, generated: set[str]) -> set[str]:
-    """Generated files that hand-written pages link to."""
+def _glance(path: str, text: str, probe: Converter, anchored: set[str]) -> Converted:
+    """What a placeholder needs of a page (front matter, title, whether it has a table of
+    contents; its ids only when a hand-written page links to an anchor in it), without
+    converting big pages twice."""
+    if path in anchored:
+        return probe.convert(path, text)
+    from mkdocs.structure.toc import AnchorLink, TableOfContents
+    from mkdocs.utils.meta import get_data
+
+    body, meta = get_data(text)
+    heading = re.search(r"^# (.+)$", body, flags=re.M)
+    title = meta.get("title")
+    if not isinstance(title, str):
+        title = html.escape(heading.group(1).strip()) if heading else \
+            html.escape(posixpath.basename(path)[:-3].replace("-", " ").capitalize())
+    toc = [AnchorLink("", "", 2)] if re.search(r"^#{2,6} |<h[2-6][ >]", body, flags=re.M) else []
+    return Converted(path, meta, title, "", TableOfContents(toc), frozenset(), [], [])
+
+
+def _linked_from(docs_dir: Path, generated: set[str], *, with_anchor: bool = False) -> set[str]:
+    """Generated files that hand-written pages link to (with an anchor, if asked)."""
     linked: set[str] = set()
     for source in docs_dir.rglob("*.md"):
         rel = source.relative_to(docs_dir).as_posix()
@@ -563,7 +582,7 @@ def _linked_from(docs_dir: Path, generated: set[str]) -> set[str]:
             continue
         for target in _MD_LINK.findall(source.read_text(encoding="utf-8")):
             path = urlsplit(target).path
-            if path:
+            if path and (not with_anchor or "#" in target):
                 resolved = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
                 if resolved in generated:
                     linked.add(resolved)
@@ -677,11 +696,12 @@ def prepare(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path,
         groups.setdefault(key, Group(key)).pages.append(path)
     extensions, configs = list(config["markdown_extensions"]), dict(config["mdx_configs"] or {})
     probe = Converter(extensions, configs, known)
+    anchored = _linked_from(docs_dir, set(pages), with_anchor=True)
     linked = _linked_from(docs_dir, set(pages)) - set(groups)
     tags = collect_tags(pages)
     titles: dict[str, str] = {}   # title slot of each group -> its page's title, if one page
     for number, (key, group) in enumerate(groups.items()):
-        first = probe.convert(group.pages[0], pages[group.pages[0]])
+        first = _glance(group.pages[0], pages[group.pages[0]], probe, anchored)
         name = key.replace("{page}", markers("page"))
         group.title_slot = "title" + _letters(number)
         titles[group.title_slot] = first.title

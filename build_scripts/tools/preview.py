@@ -25,6 +25,7 @@ from build_scripts.tools import htmlsite
 from build_scripts.tools.pipeline import GENERATED_DIRS, generate
 
 Say = Callable[[str], None]
+LAZY_BYTES = 50_000  # pages larger than this (browse pages) are rendered after the others
 
 RELOAD_SCRIPT = """<script>/* preview only: reload when the cards change */
 (function(){var v=%d;function poll(){fetch("/__preview/state").then(function(r){return r.json()})
@@ -118,8 +119,10 @@ class Preview:
         changed = {p: t for p, t in result.files.items() if self.files.get(p) != t}
         assert self.session is not None
         pages = {p: str(t) for p, t in changed.items() if p.endswith(".md")}
-        try:
-            self.session.render(pages)
+        small = {p: t for p, t in pages.items() if len(t) <= LAZY_BYTES}
+        try:  # entity-sized pages first, so the edited card's page is served soonest; big browse pages after
+            self.session.render(small)
+            self.session.render({p: t for p, t in pages.items() if p not in small})
         except htmlsite.SiteError:  # a page in a new folder: build everything again
             self.files = {}
             self.session = None
