@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
+import re
 import tempfile
 import threading
 import time
@@ -21,10 +23,17 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from build_scripts.cards.validate import validate_dir
+from build_scripts.model import analysis
+from build_scripts.model import entities as model
+from build_scripts.pages import contexts, mapdata
+from build_scripts.pages.kit import ENTITY_DIR
+from build_scripts.render.pages import render_pages
 from build_scripts.tools import htmlsite
 from build_scripts.tools.pipeline import GENERATED_DIRS, generate
 
 Say = Callable[[str], None]
+_MD_TARGET = re.compile(r"\]\(([^)#\s/]+)\.md[)#]")  # links to sibling entity pages
 LAZY_BYTES = 50_000  # pages larger than this (browse pages) are rendered after the others
 
 RELOAD_SCRIPT = """<script>/* preview only: reload when the cards change */
@@ -55,6 +64,7 @@ class Preview:
         self.files: dict[str, str | bytes] = {}
         self.session: htmlsite.Session | None = None
         self.stamps: dict[Path, tuple[int, int]] = {}
+        self.cpu_started = 0.0
 
     @property
     def root(self) -> Path:
@@ -107,15 +117,17 @@ class Preview:
         stamps = self.scan()
         if stamps == self.stamps:
             return False
+        edited = {path.stem for path, stamp in stamps.items() if self.stamps.get(path) != stamp}
+        edited |= {path.stem for path in self.stamps if path not in stamps}
         self.stamps = stamps
         started = time.perf_counter()
-        result = generate(self.cards, self.docs)
+        self.cpu_started = time.process_time()
+        if not self.quick(edited, started):
+            return True
+        result = generate(self.cards, self.docs)  # then everything else the edit changed, lazily
         if not result.ok:
             self._problems([str(p) for p in result.validation.problems])
-            self.say(f"{len(result.validation.problems)} problem(s): the preview keeps the last good pages")
             return True
-        with self.state.lock:  # the cards are good again: no banner on the pages written next
-            self.state.problems = ()
         changed = {p: t for p, t in result.files.items() if self.files.get(p) != t}
         assert self.session is not None
         pages = {p: str(t) for p, t in changed.items() if p.endswith(".md")}
@@ -140,6 +152,40 @@ class Preview:
         self._problems(problems)
         self.say(f"{len(pages)} page(s) updated in {self.state.last_seconds:.2f}s")
         threading.Thread(target=self.session.finish, daemon=True).start()  # search index: after the pages
+        return True
+
+    def quick(self, edited: set[str], started: float) -> bool:
+        """The edited cards' pages and the entity pages that link to them or that they link to,
+        first; False (problems shown) when the cards do not validate."""
+        validation = validate_dir(self.cards)
+        if not validation.ok:
+            self._problems([str(p) for p in validation.problems])
+            self.say(f"{len(validation.problems)} problem(s): the preview keeps the last good pages")
+            return False
+        with self.state.lock:  # the cards are good again: no banner on the pages written next
+            self.state.problems = ()
+        inv = model.build(validation.cards)
+        specs = mapdata.all_maps(inv)
+        derived = analysis.derive(inv)
+        wanted = {i for i in edited if i in inv.entities}
+        links = [f"{i}.md)" for i in wanted] + [f"{i}.md#" for i in wanted]
+        wanted |= {posixpath.basename(p)[:-3] for p, text in self.files.items()
+                   if p.startswith(f"{ENTITY_DIR}/") and isinstance(text, str) and any(x in text for x in links)}
+        first = render_pages(contexts.entity_page(inv, derived, inv.entities[i], specs.get(i))
+                             for i in sorted(wanted) if i in inv.entities)
+        for text in list(first.values()):
+            wanted |= {posixpath.basename(t) for t in _MD_TARGET.findall(text)}
+        pages = render_pages(contexts.entity_page(inv, derived, inv.entities[i], specs.get(i))
+                             for i in sorted(wanted) if i in inv.entities)
+        changed = {p: t for p, t in pages.items() if self.files.get(p) != t}
+        assert self.session is not None
+        if changed and all(htmlsite.shell_key(p, self.session.listed) in self.session.shells for p in changed):
+            self.session.render(changed)
+            self.files.update(changed)
+            with self.state.lock:
+                self.state.version += 1
+            self.say(f"{len(changed)} page(s) updated in {time.perf_counter() - started:.2f}s "
+                     f"({time.process_time() - self.cpu_started:.2f}s CPU); updating the overviews")
         return True
 
     def watch(self, interval: float = 0.1) -> None:
