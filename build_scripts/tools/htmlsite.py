@@ -24,6 +24,7 @@ from __future__ import annotations
 import gzip
 import html
 import json
+import logging
 import os
 import posixpath
 import re
@@ -313,7 +314,6 @@ class Group:
 
     key: str                     # the placeholder's path under docs/
     title_slot: str = "title"
-    shell: Shell | None = None
     pages: list[str] = field(default_factory=list)
 
 
@@ -715,8 +715,6 @@ def prepare(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path,
         (shell_docs / path).write_text(placeholder_markdown(markers, path, stub.meta, ids=stub.ids, title="titlestub",
                                                             with_tags=False))
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    import logging
-
     counter = _WarningCounter()
     logging.getLogger("mkdocs").addHandler(counter)
     try:
@@ -789,21 +787,15 @@ def build(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path, s
     return timings
 
 
-class _WarningCounter:
-    """Collects MkDocs's warnings: strict mode counts them at the end of its own build."""
+class _WarningCounter(logging.Handler):
+    """Collects MkDocs's warnings, to name them when strict mode stops its build."""
 
-    def __new__(cls) -> Any:
-        import logging
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
 
-        class Handler(logging.Handler):
-            def __init__(self) -> None:
-                super().__init__(logging.WARNING)
-                self.messages: list[str] = []
-
-            def emit(self, record: logging.LogRecord) -> None:
-                self.messages.append(record.getMessage())
-
-        return Handler()
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 def _sitemap(site: Path, urls: list[str], drop: tuple[str, ...], site_url: str) -> None:
