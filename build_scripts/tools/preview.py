@@ -15,6 +15,8 @@ import html
 import json
 import posixpath
 import re
+import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -138,6 +140,7 @@ class Preview:
         except htmlsite.SiteError:  # a page in a new folder: build everything again
             self.files = {}
             self.session = None
+            shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = Path(tempfile.mkdtemp(prefix="preview-"))
             self.start()
             return True
@@ -264,6 +267,7 @@ def serve(cards: Path, docs: Path, config: Path, address: tuple[str, int], say: 
     preview = Preview(cards, docs, config, say)
     started = time.perf_counter()
     if not preview.start():
+        shutil.rmtree(preview.scratch, ignore_errors=True)
         say("fix the cards, then start the preview again")
         return 1
     say(f"preview built in {time.perf_counter() - started:.1f}s; serving http://{host}:{port}/ "
@@ -271,8 +275,14 @@ def serve(cards: Path, docs: Path, config: Path, address: tuple[str, int], say: 
     threading.Thread(target=preview.watch, daemon=True).start()
     server = ThreadingHTTPServer((host, port), handler(preview))
     server.daemon_threads = True
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever(poll_interval=0.2)
     finally:
         server.server_close()
+        shutil.rmtree(preview.scratch, ignore_errors=True)
     return 0
