@@ -52,10 +52,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-## serve: preview with live reload; editing a card under entities/ updates it
+## serve: preview with live reload; saving a card under entities/ updates the pages that show it
 serve: $(STAMP) system-deps
-	$(PY) -m build_scripts generate
-	$(VENV)/bin/mkdocs serve --livereload --dirty
+	$(PY) -m build_scripts serve
 
 ## validate: check every card and print each problem as path:line:col
 validate: $(STAMP)

@@ -3,6 +3,7 @@
     python -m build_scripts validate [DIR]     check the cards; exit 1 on any problem
     python -m build_scripts generate           validate, then write the pages under docs/
     python -m build_scripts site               generate, then build the site into site/
+    python -m build_scripts serve              live preview on http://127.0.0.1:8000/
     python -m build_scripts new KIND NAME      write a card skeleton (never overwrites)
     python -m build_scripts check-sources TEXTS   quotes verbatim, no copied passages (editors only)
     python -m build_scripts import-ftm FILE OUT [--keep-going]   cards from FollowTheMoney entity JSON lines
@@ -21,11 +22,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from build_scripts.base.problems import Problem
 from build_scripts.cards.validate import validate_dir
 
 Command = Callable[[argparse.Namespace], int]  # a subcommand: parsed arguments in, exit status out
+
+if TYPE_CHECKING:
+    from build_scripts.tools.pipeline import GenerateResult
 
 
 def _print_problems(problems: tuple[Problem, ...]) -> None:
@@ -53,6 +58,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    return 0 if _generate(args) is not None else 1
+
+
+def _generate(args: argparse.Namespace) -> GenerateResult | None:
     from build_scripts.pages.network import DiagramError
     from build_scripts.tools.pipeline import generate  # imports Folium and friends: only when pages are made
 
@@ -65,18 +74,18 @@ def cmd_generate(args: argparse.Namespace) -> int:
         result = generate(Path(args.cards), Path(args.docs), progress if args.progress else None)
     except DiagramError as error:  # Graphviz missing or failing: say what to do, no traceback
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return None
     _print_warnings(result.validation.warnings)
     if not result.ok:
         _print_problems(result.validation.problems)
-        return 1
+        return None
     report = result.report
     assert report is not None
     if getattr(args, "timings", None):
         Path(args.timings).write_text(json.dumps(result.timings, indent=2) + "\n", encoding="utf-8")
     print(f"{len(result.validation.cards)} cards valid; pages: {len(report.written)} written, "
           f"{report.unchanged} unchanged, {len(report.removed)} removed")
-    return 0
+    return result
 
 
 def source_date_epoch(cards_dir: Path) -> str:
@@ -193,7 +202,7 @@ def cmd_import_ftm(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from build_scripts.tools.bench import report, run
 
-    results = run(args.sizes, args.seed, Path(args.work), Path(args.out))
+    results = run(args.sizes, args.seed, Path(args.work), Path(args.out), args.mkdocs_max)
     print(report(results))
     print(f"results written to {args.out}/results.md and results.json")
     return 0
@@ -227,15 +236,50 @@ def build_site(config: Path, site_dir: Path, epoch: str = "0") -> int:
 
 
 def cmd_site(args: argparse.Namespace) -> int:
-    status = cmd_generate(args)
-    if status:
-        return status
+    result = _generate(args)
+    if result is None:
+        return 1
+    if args.engine == "html":
+        return _html_site(args, result)
     status = build_site(Path(args.config), Path(args.site), source_date_epoch(Path(args.cards)))
     if status:
         print("mkdocs build failed; the previous site/ is untouched", file=sys.stderr)
         return 1
     print(f"site built into {args.site}/")
     return 0
+
+
+def _html_site(args: argparse.Namespace, result: GenerateResult) -> int:
+    """The fast path: generated pages rendered to HTML here, MkDocs builds the hand-written ones."""
+    from build_scripts.tools import htmlsite
+    from build_scripts.tools.pipeline import GENERATED_DIRS
+
+    started = time.perf_counter()
+    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(Path(args.cards))
+    try:
+        timings = htmlsite.build(result.files, Path(args.docs), Path(args.config), Path(args.site), GENERATED_DIRS)
+    except htmlsite.SiteError as err:
+        print(err, file=sys.stderr)
+        print("site build failed; the previous site/ is untouched", file=sys.stderr)
+        return 1
+    if args.progress:
+        for name, seconds in timings.items():
+            print(f"[{seconds:6.1f}s] {name}", file=sys.stderr)
+    if getattr(args, "timings", None):
+        path = Path(args.timings)
+        path.write_text(json.dumps({**result.timings, **{f"site: {k}": v for k, v in timings.items()}},
+                                   indent=2) + "\n", encoding="utf-8")
+    print(f"site built into {args.site}/ in {time.perf_counter() - started:.1f}s")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from build_scripts.tools.preview import serve
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    return serve(Path(args.cards), Path(args.docs), Path(args.config), (args.host, args.port), say)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -277,7 +321,17 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
     bench.add_argument("--work", default=".bench", help="scratch folder (default: .bench)")
     bench.add_argument("--out", default="tests/benchmarks", help="where results go (default: tests/benchmarks)")
+    bench.add_argument("--mkdocs-max", type=int, default=2000,
+                       help="run the old all-MkDocs path only up to this many cards (default: 2000)")
     bench.set_defaults(run=cmd_bench)
+
+    serve = commands.add_parser("serve", help="live preview: saving a card updates the pages it shows on")
+    serve.add_argument("--cards", default="entities", help="folder of cards (default: entities)")
+    serve.add_argument("--docs", default="docs", help="MkDocs docs folder (default: docs)")
+    serve.add_argument("--config", default="mkdocs.yml", help="MkDocs config (default: mkdocs.yml)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.set_defaults(run=cmd_serve)
 
     for name, run, text in (("generate", cmd_generate, "validate, then write the Markdown pages"),
                             ("site", cmd_site, "generate, then build the site with MkDocs")):
@@ -290,6 +344,9 @@ def parser() -> argparse.ArgumentParser:
         if name == "site":
             command.add_argument("--config", default="mkdocs.yml", help="MkDocs config (default: mkdocs.yml)")
             command.add_argument("--site", default="site", help="output folder (default: site)")
+            command.add_argument("--engine", choices=("html", "mkdocs"), default="mkdocs",
+                                 help="mkdocs: `mkdocs build --strict` of everything (default); html: generated "
+                                      "pages rendered here on both cores, MkDocs builds the hand-written ones")
         command.set_defaults(run=run)
     return top
 

@@ -64,9 +64,10 @@ def make_project(target: Path, cards_dir: Path) -> Path:
     return target
 
 
-def build_site(project: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def build_site(project: Path, env: dict[str, str] | None = None,
+               engine: str = "mkdocs") -> subprocess.CompletedProcess[str]:
     return run_cli("site", "--cards", "entities", "--docs", "docs", "--config", "mkdocs.yml",
-                   "--site", "site", cwd=project, env=env)
+                   "--site", "site", "--engine", engine, cwd=project, env=env)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ decide what to do with the results.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +32,7 @@ class GenerateResult:
     investigation: model.Investigation | None
     report: WriteReport | None
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase, in order
+    files: Mapping[str, str | bytes] = field(default_factory=dict)  # every generated file, by path under docs/
 
     @property
     def ok(self) -> bool:
@@ -82,4 +83,4 @@ def generate(cards_dir: Path, docs_dir: Path, progress: Progress | None = None) 
     report = write_outputs(files, docs_dir, GENERATED_DIRS)
     phase("write", f"{len(report.written)} files written, {report.unchanged} unchanged, "
                    f"{len(report.removed)} removed")
-    return GenerateResult(validation, investigation, report, timings)
+    return GenerateResult(validation, investigation, report, timings, files)

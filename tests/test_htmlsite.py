@@ -1,0 +1,98 @@
+"""The fast site path: generated pages rendered to HTML outside MkDocs, same site for readers."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, build_site, make_project, run_cli
+
+from build_scripts.tools import htmlsite
+from build_scripts.tools.linkcheck import broken_links
+from build_scripts.tools.pipeline import GENERATED_DIRS, generate
+
+
+def _lines(html: str) -> list[str]:
+    return [line.strip() for line in html.splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def both_sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The mini investigation built by MkDocs alone and by the fast path."""
+    project = make_project(tmp_path_factory.mktemp("both"), ROOT / "tests" / "fixtures" / "mini")
+    (project / "docs" / "index.md").write_text("# Mini\n\n[Acme](entities/acme-china.md#relations)\n")
+    done = build_site(project, engine="html")
+    assert done.returncode == 0, done.stderr
+    shutil.move(project / "site", project / "site-html")
+    done = run_cli("site", "--engine", "mkdocs", "--site", "site-mkdocs", cwd=project)
+    assert done.returncode == 0, done.stderr
+    return project / "site-html", project / "site-mkdocs"
+
+
+def test_every_page_reads_the_same_as_mkdocs_builds_it(both_sites: tuple[Path, Path]) -> None:
+    fast, slow = both_sites
+    pages = sorted(p.relative_to(slow) for p in slow.rglob("*.html"))
+    assert {p.relative_to(fast) for p in fast.rglob("*.html")} == set(pages)
+    assert len(pages) > 15
+    for page in pages:
+        assert _lines((fast / page).read_text()) == _lines((slow / page).read_text()), page
+
+
+def test_search_index_tags_and_sitemap_match_mkdocs(both_sites: tuple[Path, Path]) -> None:
+    fast, slow = both_sites
+    ours, theirs = (json.loads((s / "search" / "search_index.json").read_text()) for s in (fast, slow))
+    assert ours["config"] == theirs["config"]
+    key = lambda d: (d["location"], d["title"])  # noqa: E731
+    assert sorted(ours["docs"], key=key) == sorted(theirs["docs"], key=key)
+    assert json.loads((fast / "tags.json").read_text()) == json.loads((slow / "tags.json").read_text())
+    locs = lambda s: sorted(re.findall(r"<loc>([^<]+)</loc>", (s / "sitemap.xml").read_text()))  # noqa: E731
+    assert locs(fast) == locs(slow)
+
+
+def test_no_marker_is_left_in_the_site(both_sites: tuple[Path, Path]) -> None:
+    fast, _ = both_sites
+    for path in fast.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".xml"):
+            assert not re.search(r"zq[0-9a-f]{16}", path.read_text()), path
+
+
+def test_the_whole_built_site_has_no_broken_link_or_anchor(seed_site: Path) -> None:
+    assert list(broken_links(seed_site)) == []
+
+
+def test_the_link_check_finds_a_missing_page_and_anchor(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text('<h2 id="x">X</h2><a href="../b/">b</a><a href="#y">y</a>'
+                                               '<a href="https://example.org/">e</a><a href="#x">x</a>')
+    assert list(broken_links(tmp_path)) == ["a/index.html: link to ../b/: no such file",
+                                            "a/index.html: link to #y: no such anchor"]
+
+
+def test_a_broken_link_or_anchor_fails_the_build_with_a_clear_message(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", ROOT / "tests" / "fixtures" / "mini")
+    (project / "docs" / "index.md").write_text("# Mini\n")
+    result = generate(project / "entities", project / "docs")
+    files = {**result.files, "entities/zz.md": "# Z\n\n[x](nope.md#a) [y](acme-china.md#nowhere)\n"}
+    with pytest.raises(htmlsite.SiteError) as raised:
+        htmlsite.build(files, project / "docs", project / "mkdocs.yml", project / "site", GENERATED_DIRS)
+    message = str(raised.value)
+    assert "entities/zz.md: link to nope.md#a: no such page" in message
+    assert "entities/zz.md: link to acme-china.md#nowhere: no such anchor 'nowhere' in entities/acme-china.md" \
+        in message
+    assert not (project / "site").exists()  # nothing half-built is swapped in
+
+
+def test_card_text_shaped_like_a_marker_stays_text() -> None:
+    markers = htmlsite.Markers()
+    page = (f'<html><head><title>{markers("title")}</title></head><body><nav><label class="md-nav__title" '
+            'for="__toc">L</label><ul class="md-nav__list" data-md-component="toc"><li>x</li></ul></nav>'
+            f'<article><h1 id="{markers("hone")}">x</h1><p>{markers("content")}</p></article></body></html>')
+    shell = htmlsite.cut_shell(page, markers)
+    text = f"<p>{markers('title')} and {markers('content')}</p>"  # as if a card said so
+    values: dict[str, str | None] = {"content": text, "toc": None, "title": "T", "hone": "h"}
+    filled = htmlsite._fill(shell, values, {"tag": []})
+    assert text in filled  # inserted once, never scanned for markers again
+    assert filled.startswith("<html><head><title>T</title>")
