@@ -83,12 +83,22 @@ def test_replies_given_are_worded_about_the_claims_and_only_on_the_repliers_page
 
 
 def test_date_display_goes_through_one_function(monkeypatch: pytest.MonkeyPatch, seed: model.Investigation) -> None:
-    monkeypatch.setattr(kit, "show_date", lambda date: f"<{date.iso}>")
     from build_scripts.pages import rows
-    monkeypatch.setattr(rows, "show_date", kit.show_date)
+    monkeypatch.setattr(kit, "show_date", lambda date, say_missing=False: f"<{date.iso}|{say_missing}>")
     entry = next(e for e in analysis.timeline(seed) if e.date.iso == "2023-03-01")
-    assert rows.timeline_row(seed, entry).when == "<2023-03-01>"
-    assert kit.when(PartialDate("2022-08")) == "<2022-08>"
+    assert rows.timeline_row(seed, entry).when == "<2023-03-01|True>"
+    assert kit.when(PartialDate("2022-08")) == "<2022-08|False>"
+    event = next(e for entity in seed.entities.values() for e in entity.events)
+    assert rows.event_rows(seed, (event,))[0].when == f"<{event.date.iso}|False>"
+
+
+def test_the_timeline_and_the_pages_word_a_derived_date_alike() -> None:
+    derived = PartialDate("2023-03", derived="two months after the listing")
+    assert kit.show_date(derived) == "March 2023 (derived: two months after the listing)"
+    assert kit.show_date(derived, say_missing=True) == (
+        "March 2023 (day not given; date derived: two months after the listing)")
+    assert kit.show_date(PartialDate("2023-03-01"), say_missing=True) == "1 March 2023"
+    assert kit.show_date(PartialDate("2022"), say_missing=True) == "2022 (month not given)"
 
 
 # --- tables ---------------------------------------------------------------------------------------
