@@ -205,7 +205,11 @@ def test_hidden_schemes_make_no_live_link_and_placeholders_print_literally(brows
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(f"{hostile_site}/entities/scheme-corp/", wait_until="load")
     name = "Scheme ///Footnotes Go Here/// @@MAP-DATA@@ @@MAP-TITLE@@ [TOC] klzzwxh:0 <!-- more -->"
-    assert page.locator("h1").inner_text() == name
+    title = page.locator("h1").inner_text().split("\n", 1)[0]  # the name; its aliases follow
+    assert title == name
+    assert page.locator("h1 small.aka").inner_text() == (
+        "Also known as: [alias](&#106;avascript:window.__pwned='alias'); "
+        "{: onclick=\"window.__pwned='attr'\" } *[HTML]: x ({{ config.site_name }} {% raw %} ///Footnotes Go Here///)")
     body = page.locator("article").inner_text()
     for placeholder in PLACEHOLDERS:
         assert placeholder in body, placeholder

@@ -39,8 +39,9 @@ def test_a_reply_comes_after_the_claim_it_answers(seed: model.Investigation) -> 
                     assert claim_at < i, (entry, key)
     january = [e for e in entries if e.date.iso.startswith("2023-01")]
     assert [(e.kind, e.key) for e in january] == [
-        ("sanction", "spacety-china/sanctions/0"), ("sanction", "spacety-luxembourg/sanctions/0"),
-        ("reply", "spacety-luxembourg/sanctions/0")]
+        ("sanction", "spacety-china/sanctions/us-sanctions-2023"),
+        ("sanction", "spacety-luxembourg/sanctions/us-sanctions-2023"),
+        ("reply", "spacety-luxembourg/sanctions/us-sanctions-2023")]
 
 
 def test_timeline_is_one_total_order(seed: model.Investigation) -> None:
@@ -52,8 +53,10 @@ def test_timeline_is_one_total_order(seed: model.Investigation) -> None:
 def test_a_statement_attached_to_several_claims_is_shown_once(seed: model.Investigation) -> None:
     replies = [e for e in analysis.timeline(seed) if e.kind == "reply" and e.response_by == "spacety-luxembourg"]
     (reply,) = replies
-    assert reply.answers == ("spacety-china/relations/0", "spacety-luxembourg/sanctions/0")
-    assert reply.key == "spacety-luxembourg/sanctions/0"  # worded as on the claim about the replier itself
+    assert reply.answers == ("spacety-china/relations/imagery-to-terra-tech",
+                             "spacety-luxembourg/sanctions/us-sanctions-2023")
+    # worded as on the claim about the replier itself
+    assert reply.key == "spacety-luxembourg/sanctions/us-sanctions-2023"
 
 
 def test_timeline_page_has_one_heading_per_year_and_labels_partial_dates(seed_site: Path) -> None:
@@ -63,32 +66,48 @@ def test_timeline_page_has_one_heading_per_year_and_labels_partial_dates(seed_si
     assert years == ["2022", "2023"]
     assert ("3", "2022") not in headings and ("3", "Month not given") in headings
     page = text_of(seed_site, "browse/timeline/index.html")
-    assert page.index("1 March 2023: Ministry of Foreign Affairs of China replied") < page.index(
-        "March 2023 (day not given): Spacety China: Not listed by European Union")
-    assert "2022 (month not given): Sinno Electronics: Designated by US Department of the Treasury" in page
+    reply = ("1 March 2023 (date derived: Bloomberg gives the day as March 1 without a year; the year is from "
+             "the report's 2023 copyright line.): Ministry of Foreign Affairs of China replied")
+    not_listed = ("March 2023 (day not given; date derived: Bloomberg says that two months after the US sanctions "
+                  "of January the EU had yet to act; the year is from the report's 2023 copyright line.): "
+                  "Spacety China: Not listed by European Union")
+    assert page.index(reply) < page.index(not_listed)
+    assert ("2022 (month not given; date derived: The Journal says \"late last year\"; its report dates from 2023 "
+            "by our reckoning.): Sinno Electronics: Designated by US Department of the Treasury") in page
     assert page.count("Said in a statement that it had had no ties with Russia") == 1
     assert "Its Luxembourg arm said" not in page  # the other card's wording of the same statement
 
 
 def test_replies_given_are_worded_about_the_claims_and_only_on_the_repliers_page(seed_site: Path) -> None:
     own = text_of(seed_site, "entities/spacety-luxembourg/index.html")
-    assert ("Replies given¶ To the claim that Spacety China transferred data to Terra Tech (official); "
-            "the designation of Spacety Luxembourg by US Department of the Treasury (January 2023): "
-            "Said in a statement") in own
+    assert ("Replies given¶ To the claim that Spacety China transferred data to Terra Tech (alleged); "
+            "the designation of Spacety Luxembourg by United States government (January 2023 (derived: Bloomberg "
+            "says the statement was issued at the time of the US sanctions, which it places in January; the year "
+            "is from its copyright line.)): Said in a statement") in own
     china = text_of(seed_site, "entities/spacety-china/index.html")
     assert "Replied to claims on these pages" not in china
-    assert ("Replies given¶ To the claim that Spacety China transferred data to Terra Tech (official): "
-            "Did not immediately reply") in china
+    assert ("Replies given¶ To the claim that Spacety China transferred data to Terra Tech (alleged); "
+            "the designation of Spacety China by United States government: Did not immediately reply") in china
     assert "Replies given" not in text_of(seed_site, "entities/terra-tech/index.html")
 
 
 def test_date_display_goes_through_one_function(monkeypatch: pytest.MonkeyPatch, seed: model.Investigation) -> None:
-    monkeypatch.setattr(kit, "show_date", lambda date: f"<{date.iso}>")
     from build_scripts.pages import rows
-    monkeypatch.setattr(rows, "show_date", kit.show_date)
+    monkeypatch.setattr(kit, "show_date", lambda date, say_missing=False: f"<{date.iso}|{say_missing}>")
     entry = next(e for e in analysis.timeline(seed) if e.date.iso == "2023-03-01")
-    assert rows.timeline_row(seed, entry).when == "<2023-03-01>"
-    assert kit.when(PartialDate("2022-08")) == "<2022-08>"
+    assert rows.timeline_row(seed, entry).when == "<2023-03-01|True>"
+    assert kit.when(PartialDate("2022-08")) == "<2022-08|False>"
+    event = next(e for entity in seed.entities.values() for e in entity.events)
+    assert rows.event_rows(seed, (event,))[0].when == f"<{event.date.iso}|False>"
+
+
+def test_the_timeline_and_the_pages_word_a_derived_date_alike() -> None:
+    derived = PartialDate("2023-03", derived="two months after the listing")
+    assert kit.show_date(derived) == "March 2023 (derived: two months after the listing)"
+    assert kit.show_date(derived, say_missing=True) == (
+        "March 2023 (day not given; date derived: two months after the listing)")
+    assert kit.show_date(PartialDate("2023-03-01"), say_missing=True) == "1 March 2023"
+    assert kit.show_date(PartialDate("2022"), say_missing=True) == "2022 (month not given)"
 
 
 # --- tables ---------------------------------------------------------------------------------------
@@ -117,8 +136,8 @@ def test_supply_chains_show_each_links_status_and_the_weakest(seed_site: Path) -
     assert ("Disputed Fujian Nanan Baofeng Electronic Co. → Unnamed Uzbek state-owned defense firm → "
             "Rosoboronexport → RB-531BE communications-jamming vehicle") in text
     assert "Links: Fujian Nanan Baofeng Electronic Co. supplied goods to Rosoboronexport: disputed." in text
-    assert ("Links: Spacety China transferred data to Terra Tech: official; "
-            "Terra Tech transferred data to Wagner Group: official.") in text
+    assert ("Links: Spacety China transferred data to Terra Tech: alleged; "
+            "Terra Tech transferred data to Wagner Group: alleged.") in text
 
 
 @pytest.mark.browser

@@ -87,7 +87,8 @@ def test_pages_say_who_reported_and_who_retold(cards):
     assert "independent publisher" not in texts["entities/seller.md"]
     assert "Closed. <span" in texts["entities/seller.md"]
     assert "[^unsigned] (reported by the AP, retold by An unsigned roundup)\n" in texts["entities/seller.md"]
-    assert "| [^unsigned] (reported by Bloomberg, retold by An unsigned roundup) |" in texts["entities/seller.md"]
+    assert ('<td data-label="Sources" markdown="span">[^unsigned] (reported by Bloomberg, retold by An unsigned '
+            "roundup)</td>") in texts["entities/seller.md"]  # the sanctions table
     assert "(retelling the reporting of Bloomberg)" in texts["entities/forbes.md"]
 
 

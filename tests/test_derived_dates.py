@@ -65,11 +65,13 @@ def test_entity_page_shows_the_basis_of_each_derived_date(site_pages):
     page = site_pages["entities/seller.md"]
     assert f"**Supplied goods to [Buyer](buyer.md)** · March 2023 (derived: {BASIS}) ·" in page
     assert "**Had a contract with [Buyer](buyer.md)** · January 2023 ·" in page  # stated: no marker
-    assert "| 2 May 2023 (derived: the day after the notice) |" in page  # sanctions table
+    assert '<td data-label="Date" markdown="span">2 May 2023 (derived: the day after the notice)</td>' \
+        in page  # sanctions table
     assert "Designated by [Treasury](treasury.md) on 2 May 2023 (derived: the day after the notice)" in page
     assert "- <span id=\"claim-seller--events--2024\"></span>2024 (derived: the year of the filing): Closed" in page
-    assert f"- **March 2023 (derived: {BASIS})**: [Seller](seller.md) supplied goods to" in page  # its timeline
-    assert "- **January 2023**: [Seller](seller.md) had a contract with" in page
+    # its timeline reads like the site's timeline: what is not given, then the basis
+    assert f"- **March 2023 (day not given; date derived: {BASIS})**: [Seller](seller.md) supplied goods to" in page
+    assert "- **January 2023 (day not given)**: [Seller](seller.md) had a contract with" in page
     assert "AP on drones](ap.md). the AP, April 2023 (derived: the month of the events it reports as last week)" \
         in page  # footnote
     source = site_pages["entities/ap.md"]
@@ -79,7 +81,7 @@ def test_entity_page_shows_the_basis_of_each_derived_date(site_pages):
 def test_timeline_marks_derived_dates(site_pages):
     timeline = site_pages["browse/timeline.md"]
     line = next(x for x in timeline.splitlines() if "supplied goods to" in x)
-    assert f"(date derived: {BASIS})" in line
+    assert line.startswith(f"- **March 2023 (day not given; date derived: {BASIS})**: [Seller]")
     stated = next(x for x in timeline.splitlines() if "had a contract with" in x)
     assert "derived" not in stated
     sanctions = site_pages["browse/sanctions.md"]

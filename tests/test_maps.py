@@ -242,7 +242,7 @@ def test_markers_are_named_keyboard_stops_that_open_their_popup(browser, seed_ur
     names = page.eval_on_selector_all(".map-place", "els => els.map(e => [e.getAttribute('tabindex'), "
                                       "e.getAttribute('role'), e.getAttribute('aria-label')])")
     assert sorted(names) == [["0", "button", "Changsha (city): Spacety China"],
-                             ["0", "button", "Luxembourg (city): Spacety Luxembourg"],
+                             ["0", "button", "Luxembourg (country, drawn at Luxembourg): Spacety Luxembourg"],
                              ["0", "button", "Russia (country, drawn at Moscow): Terra Tech"]]
     flows_focusable = page.eval_on_selector_all("path.leaflet-interactive:not(.map-place)",
                                                 "els => els.filter(e => e.tabIndex >= 0).length")

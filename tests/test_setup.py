@@ -33,10 +33,18 @@ def test_present_packages_need_nothing() -> None:
     assert done.stdout == ""
 
 
+def _prerequisites(makefile: str, target: str) -> list[str]:
+    """The prerequisites of one explicit rule (`target: a b c`), read from the Makefile's text."""
+    rules = [line for line in makefile.splitlines() if line.startswith(f"{target}:") and ":=" not in line]
+    assert len(rules) == 1, f"expected one rule for {target!r}, found {rules!r}"
+    return rules[0].partition(":")[2].split()
+
+
 def test_test_and_site_depend_on_the_set_up() -> None:
     plan = _make("-n", "test", "site", "IS_ROOT=no").stdout
     assert "pytest" in plan and "build_scripts site" in plan
     graph = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "\nsite: $(STAMP) system-deps\n" in graph
-    assert "\ntest: $(STAMP) system-deps lint typecheck\n" in graph
+    assert _prerequisites(graph, "site") == ["$(STAMP)", "system-deps"]
+    assert sorted(_prerequisites(graph, "test")) == sorted(["$(STAMP)", "system-deps", "$(AXE)", "lint", "typecheck"])
+    assert "\nAXE := tests/axe/node_modules/axe-core/axe.min.js\n" in graph
     assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").count("apt-get") == 0

@@ -185,7 +185,7 @@ def _source_context(inv: Investigation, source: Entity) -> dict[str, object]:
         "title": source.title,
         "publisher": source.publisher,
         "source_type": s.SOURCE_TYPES[source.source_type].label if source.source_type else None,
-        "date": source.date.described() if source.date else None,
+        "date": show_date(source.date) if source.date else None,
         "authors": ", ".join(source.authors) or None,
         "url": md_link(source.url, source.url) if source.url else None,
         "archive_url": md_link(source.archive_url, source.archive_url) if source.archive_url else None,

@@ -113,10 +113,19 @@ def money(value: Money) -> str:
     return f"{qualifier}{value.currency} {amount}"
 
 
-def show_date(date: PartialDate) -> str:
-    """How a date reads on a page: '2023', 'January 2023' or '31 August 2022'. Every date that
-    pages print passes through here, so a marker (say, for a derived date) is added in one place."""
-    return date.described()
+def show_date(date: PartialDate, *, say_missing: bool = False) -> str:
+    """How a date reads on a page: '2023', 'January 2023' or '31 August 2022', and a derived date with
+    its basis: 'March 2023 (derived: basis)'. Every date that pages print passes through here, so a
+    marker is added in one place. With ``say_missing`` (the timeline, where partial dates sit among
+    days) a month or a year alone also says what is not given, in the same parenthesis:
+    'March 2023 (day not given; date derived: basis)'."""
+    if not say_missing:
+        return date.described()
+    parts = date.parts
+    notes = [] if len(parts) == 3 else ["day not given"] if len(parts) == 2 else ["month not given"]
+    if date.derived:
+        notes.append(f"date derived: {date.derived}")
+    return date.human() + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def when(date: PartialDate | None, start: PartialDate | None = None, end: PartialDate | None = None) -> str | None:
@@ -162,7 +171,7 @@ def corroboration_text(inv: Investigation, citations: tuple[Citation | str, ...]
 
 def responses(inv: Investigation, responses: tuple[Response, ...]) -> tuple[ResponseRow, ...]:
     return tuple(
-        ResponseRow(who=link(inv, r.by), role=r.role, when=r.date.described() if r.date else None,
+        ResponseRow(who=link(inv, r.by), role=r.role, when=show_date(r.date) if r.date else None,
                     summary=r.summary, quote=r.quote, sources=r.sources)
         for r in responses
     )
@@ -272,7 +281,7 @@ def footnotes(inv: Investigation, source_ids: list[str], prefix: str = "") -> tu
     for source_id in dict.fromkeys(source_ids):
         source = inv.entities[source_id]
         parts = [md_link(source.name, f"{prefix}{source_id}.md")]
-        byline = ", ".join(p for p in (source.publisher, source.date.described() if source.date else None) if p)
+        byline = ", ".join(p for p in (source.publisher, show_date(source.date) if source.date else None) if p)
         if byline:
             parts.append(md_text(byline))
         if source.url:

@@ -42,7 +42,7 @@ def browse_page(inv: Investigation, kind_name: str) -> Page:
     if kind_name == "source":
         header = ("Source", "Publisher", "Date", "Claims resting on it")
         table = tuple((md_link(e.name, f"{PREFIX}{e.id}.md"), e.publisher or "not named",
-                       e.date.described() if e.date else "not given", str(len(inv.citing.get(e.id, ()))))
+                       show_date(e.date) if e.date else "not given", str(len(inv.citing.get(e.id, ()))))
                       for e in items)
     else:
         header = ("Name", "Country")
@@ -102,7 +102,7 @@ def sanctions_page(inv: Investigation) -> Page:
             found = [x for x in inv.entities[subject].sanctions if (x.authority or "") == authority]
             cells.append(Markup("<br>").join(
                 sanction_badge(x.status) + (Markup(" ") + md_text(when(x.date) or "") if x.date else Markup(""))
-                + (md_text(f", ended {x.end.described()}") if x.end else Markup("")) + Markup(" ") + cite(x.sources)
+                + (md_text(f", ended {show_date(x.end)}") if x.end else Markup("")) + Markup(" ") + cite(x.sources)
                 for x in found) if found else Markup("—"))
             cited.extend(src for x in found for src in x.sources)
         table.append((link(inv, subject, PREFIX), tuple(zip(cells, (label for _, label in header), strict=True))))

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from build_scripts import schema as s
 from build_scripts.model import analysis
 from build_scripts.model.entities import Event, Investigation, PartialDate, Relation, Sanction
+from build_scripts.pages import kit
 from build_scripts.pages.kit import Cited, cite, claim_anchor, corroboration_text, link, status_badge, when
 from build_scripts.pages.markup import md_text
 from build_scripts.pages.network import Edge, Graph, Node
@@ -31,7 +32,7 @@ def _authority(inv: Investigation, sanction: Sanction, prefix: str) -> Markup:
 def sanction_clause(inv: Investigation, sanction: Sanction, prefix: str = "", cites: bool = True) -> Markup:
     """One sanction as a clause a reader can quote, with its sources unless ``cites`` is false."""
     who = _authority(inv, sanction, prefix)
-    date = sanction.date.described() if sanction.date else None
+    date = kit.show_date(sanction.date) if sanction.date else None
     if not date:
         at = Markup("")
     else:  # "in March 2023", "on 1 March 2023"
@@ -40,7 +41,7 @@ def sanction_clause(inv: Investigation, sanction: Sanction, prefix: str = "", ci
     if sanction.status == "listed":
         text = Markup(f"Designated by {who}{at}{program}")
     elif sanction.status == "delisted":
-        until = md_text(f", delisted in {sanction.end.described()}") if sanction.end else md_text(", since delisted")
+        until = md_text(f", delisted in {kit.show_date(sanction.end)}") if sanction.end else md_text(", since delisted")
         text = Markup(f"Designated by {who}{at}{program}{until}")
     elif sanction.status == "proposed":
         as_of = md_text(f" as of {date}") if date else Markup("")
@@ -70,7 +71,7 @@ class EventRow(Cited):
 
 
 def event_rows(inv: Investigation, events: tuple[Event, ...]) -> tuple[EventRow, ...]:
-    return tuple(EventRow(e.date.described(), e.summary, status_badge(e.status), e.sources, claim_anchor(e.key),
+    return tuple(EventRow(kit.show_date(e.date), e.summary, status_badge(e.status), e.sources, claim_anchor(e.key),
                           corroboration_text(inv, e.citations or e.sources))
                  for e in sorted(events, key=lambda e: e.date.iso))
 
@@ -86,11 +87,7 @@ class TimelineRow(Cited):
     def when(self) -> str:
         """The date as the list prints it: a month or a year alone says that the day is not given,
         and a derived date gives its basis."""
-        parts = self.date.parts
-        notes = [] if len(parts) == 3 else ["day not given"] if len(parts) == 2 else ["month not given"]
-        if self.date.derived:
-            notes.append(f"date derived: {self.date.derived}")
-        return self.date.human() + (f" ({'; '.join(notes)})" if notes else "")
+        return kit.show_date(self.date, say_missing=True)
 
 
 def claim_phrase(inv: Investigation, key: str, prefix: str = "") -> Markup:
