@@ -100,3 +100,32 @@ def test_when():
 def test_authority_page_lists_its_decisions(inv):
     page = entity_context(inv, "treasury").context
     assert [row.authority for row in page["decided"]] == ["[Acme China](acme-china.md)"]
+
+
+def test_every_footnote_a_page_defines_is_referenced_on_it(tmp_path):
+    """A reply to a sanction cites its own source; the authority's page lists the decision but not the
+    reply, so it must not footnote the reply's source (an unreferenced footnote fails the strict build)."""
+    import re
+    import shutil
+
+    from build_scripts.pages import overviews
+    from build_scripts.pages.mapdata import all_maps
+    from build_scripts.render.pages import render_pages
+
+    cards = tmp_path / "cards"
+    shutil.copytree(MINI, cards)
+    card = cards / "companies" / "acme-china.yaml"
+    card.write_text(card.read_text(encoding="utf-8").replace(
+        "    reason: Supplying the buyer.\n    sources: [daily-report]\n",
+        "    reason: Supplying the buyer.\n    sources: [daily-report]\n    responses:\n"
+        "      - {by: acme-china, summary: Said so., sources: [repeat-report]}\n"), encoding="utf-8")
+    inv = model.build(validate_dir(cards).cards)
+    pages = render_pages(overviews.all_pages(inv, all_maps(inv)))
+    treasury = str(pages["entities/treasury.md"])
+    assert "[^daily-report]:" in treasury and "[^repeat-report]" not in treasury
+    for path, text in pages.items():
+        if not path.endswith(".md"):
+            continue
+        body = str(text)
+        for name in re.findall(r"^\[\^([^\]]+)\]:", body, flags=re.M):
+            assert re.search(rf"\[\^{re.escape(name)}\](?!:)", body), (path, name)

@@ -145,7 +145,9 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
         "map": map_view(inv, spec, f"{ENTITY_DIR}/{entity.id}") if spec else None,
         "history": corrections.entity_history(card_path(kind.folder, entity.id), history),
     }
-    cited = _page_sources(groups, sanctions + decided) + [
+    # The decisions table prints each decision's sources, not the replies to it (those are on the
+    # subject's page), so only its own sources are footnoted here.
+    cited = _page_sources(groups, sanctions) + [src for row in decided for src in row.sources] + [
         src for row in events + timeline + paths for src in row.sources] + [
         src for key in inv.responses_by.get(entity.id, ()) for r in getattr(inv.claims[key], "responses", ())
         if r.by == entity.id for src in r.sources]
