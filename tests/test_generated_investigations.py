@@ -193,7 +193,7 @@ def generate_in_memory(cards_dir: Path) -> int:
     return len(pages) + len(map_files) + len(exports.data_files(inv))
 
 
-@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(investigations())
 def test_every_valid_investigation_generates(cards):
     with tempfile.TemporaryDirectory() as folder:
