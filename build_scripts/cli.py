@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from build_scripts.base.problems import Problem
 from build_scripts.cards.validate import validate_dir
+from build_scripts.tools.sitedir import swap_in
 
 Command = Callable[[argparse.Namespace], int]  # a subcommand: parsed arguments in, exit status out
 
@@ -224,12 +225,7 @@ def build_site(config: Path, site_dir: Path, epoch: str = "0") -> int:
         )
         if done.returncode != 0:
             return done.returncode
-        old = site_dir.with_name(site_dir.name + ".old")
-        if site_dir.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            site_dir.rename(old)
-        staging.rename(site_dir)
-        shutil.rmtree(old, ignore_errors=True)
+        swap_in(staging, site_dir)
         return 0
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-from conftest import ROOT, make_project
+from conftest import ROOT, fetch, free_port, make_project
 
 from build_scripts.base.problems import Problem
 from build_scripts.tools.preview import State, inject
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
 
 
 def poll(url: str, text: str, seconds: float, interval: float = 0.02) -> float | None:

@@ -43,6 +43,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
+from build_scripts.tools.sitedir import swap_in
+
 Slot = str  # a slot name in a shell
 Piece = str | tuple[Slot, str]  # literal HTML, or (slot, the shell's text around the marker)
 
@@ -782,7 +784,7 @@ def build(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path, s
         phase("links: check")
         session.finish()
         phase("search, tags and sitemap")
-        _swap(session.built, site_dir)
+        swap_in(session.built, site_dir)
         phase("swap")
     return timings
 
@@ -815,15 +817,3 @@ def _sitemap(site: Path, urls: list[str], drop: tuple[str, ...], site_url: str) 
     path.write_text(body, encoding="utf-8")
     with gzip.GzipFile(site / "sitemap.xml.gz", "wb", mtime=0) as handle:
         handle.write(body.encode("utf-8"))
-
-
-def _swap(built: Path, site_dir: Path) -> None:
-    staging = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.tmp-", dir=site_dir.parent))
-    staging.rmdir()
-    shutil.move(str(built), staging)
-    old = site_dir.with_name(site_dir.name + ".old")
-    if site_dir.exists():
-        shutil.rmtree(old, ignore_errors=True)
-        site_dir.rename(old)
-    staging.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
