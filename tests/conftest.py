@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -95,3 +98,12 @@ def fetch(url: str) -> str:
             return response.read().decode("utf-8")
     except OSError:
         return ""
+
+
+def serve_folder(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """A static server for ``directory`` on a free loopback port, in a daemon thread: (server, base URL)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"

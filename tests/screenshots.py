@@ -8,12 +8,10 @@ writes ``screenshots/<page>-<width>.png`` (git-ignored). Run ``make site`` first
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import sys
-import threading
 from pathlib import Path
 
+from conftest import serve_folder as serve
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,14 +31,6 @@ PAGES = {
     "timeline": "browse/timeline/",
 }
 CHROMIUM = "/usr/bin/chromium"
-
-
-def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 def shoot(site: Path, out: Path) -> list[Path]:

@@ -7,15 +7,12 @@ Chromium at a desktop and a phone width; no violation of impact serious or criti
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, serve_folder
 from test_browser import ARGS, CHROMIUM
 
 pytestmark = pytest.mark.browser
@@ -38,17 +35,9 @@ MAPS = ["maps/overview.html", "maps/entities/spacety-china.html", "maps/entities
         "maps/entities/russia.html", "embed/map/entities/spacety-china.html"]
 
 
-def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
 @pytest.fixture(scope="module")
 def site_url(seed_site: Path) -> Iterator[str]:
-    server, url = serve(seed_site)
+    server, url = serve_folder(seed_site)
     yield url
     server.shutdown()
 
