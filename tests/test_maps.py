@@ -279,7 +279,7 @@ def test_the_map_itself_shows_a_focus_ring(browser, seed_url):
 
 @pytest.fixture(scope="module")
 def seed_url(seed_site):
-    from test_accessibility import serve
+    from conftest import serve_folder as serve
     server, url = serve(seed_site)
     yield url
     server.shutdown()

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
-from test_accessibility import serve
+from conftest import ROOT, serve_folder
 from test_browser import ARGS, CHROMIUM
 
 from build_scripts.cards.validate import validate_dir
@@ -27,7 +26,7 @@ def search_page(seed_site: Path) -> Iterator[Any]:
     if CHROMIUM is None:
         pytest.fail("Chromium is not installed; run `make test` or `sudo apt-get install chromium`")
     from playwright.sync_api import sync_playwright
-    server, url = serve(seed_site)
+    server, url = serve_folder(seed_site)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
