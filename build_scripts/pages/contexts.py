@@ -13,7 +13,7 @@ from build_scripts import schema as s
 from build_scripts.model import analysis, corroboration
 from build_scripts.model.entities import Entity, Investigation, PartialDate, Response
 from build_scripts.model.history import History, card_path
-from build_scripts.pages import corrections, network, rows
+from build_scripts.pages import corrections, network, rows, search
 from build_scripts.pages.jsonld import jsonld
 from build_scripts.pages.kit import (
     BROWSE_DIR,
@@ -109,6 +109,9 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
     sanctions = tuple(sanction_row(inv, x) for x in entity.sanctions)
     decided = tuple(sanction_row(inv, x, subject_view=False) for x in inv.sanctions_by.get(entity.id, ()))
     answered = _replies_given(inv, entity.id)
+    summary = render_summary(entity.summary) if entity.summary else None
+    supplied = tuple(dict.fromkeys(r.goods for r in entity.relations if r.goods and s.RELATION_TYPES[r.type].moves))
+    sanctions_sentence = rows.sanctions_sentence(inv, entity.sanctions)
     context: dict[str, object] = {
         "meta": {**front_matter(entity.name, entity.summary, entity.tags,
                                  boost=entity_search_boost(entity.name)),
@@ -121,12 +124,11 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
         "country_code": entity.country,
         "unnamed": entity.unnamed,
         "aliases": _aliases(entity),
-        "supplied": tuple(dict.fromkeys(r.goods for r in entity.relations
-                                        if r.goods and s.RELATION_TYPES[r.type].moves)),
-        "summary": render_summary(entity.summary) if entity.summary else None,
+        "supplied": supplied,
+        "summary": summary,
         "identifiers": tuple((i.scheme, i.value) for i in entity.identifiers),
         "tags": entity.tags,
-        "sanctions_sentence": rows.sanctions_sentence(inv, entity.sanctions),
+        "sanctions_sentence": sanctions_sentence,
         "sanctions": sanctions,
         "decided": decided,
         "events": events,
@@ -157,7 +159,9 @@ def entity_page(inv: Investigation, derived: analysis.Derived, entity: Entity, s
         context.update(_source_context(inv, entity))
         cited = list(entity.based_on) + cited
     context["footnotes"] = footnotes(inv, [c for c in cited if c != entity.id])
-    return Page(f"{ENTITY_DIR}/{entity.id}.md", "entity.md.j2", context)
+    records = search.entity_entries(entity, summary=summary, supplied=supplied, groups=groups,
+                                    sanctions_sentence=sanctions_sentence, events=events)
+    return Page(f"{ENTITY_DIR}/{entity.id}.md", "entity.md.j2", context, search=records)
 
 
 def _location_context(inv: Investigation, place: Entity) -> dict[str, object]:

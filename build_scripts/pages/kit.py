@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pycountry
 from markupsafe import Markup, escape
@@ -27,17 +28,22 @@ from build_scripts.model.entities import (
 from build_scripts.pages.mapdata import MapSpec, embed_spec
 from build_scripts.pages.markup import md_link, md_text
 
+if TYPE_CHECKING:
+    from build_scripts.pages.search import SearchEntry
+
 ENTITY_DIR = "entities"
 BROWSE_DIR = "browse"
 
 
 @dataclass(frozen=True)
 class Page:
-    """A page to write: its path under docs/, its template and its context."""
+    """A page to write: its path under docs/, its template and its context; ``search``, when
+    given, holds the page's search records (pages/search.py), made instead of indexing its HTML."""
 
     path: str
     template: str
     context: Mapping[str, object]
+    search: tuple[SearchEntry, ...] | None = None
 
 
 def country_name(code: str | None) -> str | None:

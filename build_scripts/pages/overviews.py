@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -61,20 +61,44 @@ def overview_map_page(inv: Investigation, spec: MapSpec) -> Page:
     return Page(f"{BROWSE_DIR}/map.md", "map.md.j2", context)
 
 
-def all_pages(inv: Investigation, maps: Mapping[str, MapSpec], history: History | None = None) -> list[Page]:
-    """Every page; ``history`` (from git) adds corrections and updates, else pages say it is missing."""
+@dataclass(frozen=True)
+class Plan:
+    """What every page needs, worked out once: entity pages can then be made one by one, in any
+    process that holds the plan (the pipeline makes them in forked processes)."""
+
+    inv: Investigation
+    maps: Mapping[str, MapSpec]
+    history: History | None
+    derived: analysis.Derived
+    diagrams: Mapping[str, network.Diagram]
+    entity_ids: tuple[str, ...]
+
+    def entity_page(self, index: int) -> Page:
+        entity = self.inv.entities[self.entity_ids[index]]
+        return contexts.entity_page(self.inv, self.derived, entity, self.maps.get(entity.id), history=self.history,
+                                    diagram=self.diagrams.get(entity.id))
+
+    def other_pages(self) -> list[Page]:
+        inv, derived = self.inv, self.derived
+        pages = [embed_page(d, f"../../../{ENTITY_DIR}/") for d in self.diagrams.values()]
+        pages.extend(browse_page(inv, k) for k in s.KINDS)
+        pages.append(overview_map_page(inv, self.maps[""]))
+        pages += [sanctions_page(inv), timeline_page(inv, derived), *network_pages(inv),
+                  paths_page(inv, derived), countries_page(inv), unsanctioned_page(inv), tags_page(),
+                  downloads_page(inv), corrections.corrections_page(inv, self.history)]
+        return pages
+
+
+def plan(inv: Investigation, maps: Mapping[str, MapSpec], history: History | None = None) -> Plan:
+    """``history`` (from git) adds corrections and updates, else pages say it is missing."""
     derived = analysis.derive(inv)
-    diagrams = entity_diagrams(inv, derived)
-    pages = [contexts.entity_page(inv, derived, e, maps.get(e.id), history=history,
-                                     diagram=diagrams.get(e.id))
-             for e in inv.entities.values()]
-    pages += [embed_page(d, f"../../../{ENTITY_DIR}/") for d in diagrams.values()]
-    pages.extend(browse_page(inv, k) for k in s.KINDS)
-    pages.append(overview_map_page(inv, maps[""]))
-    pages += [sanctions_page(inv), timeline_page(inv, derived), *network_pages(inv),
-              paths_page(inv, derived), countries_page(inv), unsanctioned_page(inv), tags_page(),
-              downloads_page(inv), corrections.corrections_page(inv, history)]
-    return pages
+    return Plan(inv, maps, history, derived, entity_diagrams(inv, derived), tuple(inv.entities))
+
+
+def all_pages(inv: Investigation, maps: Mapping[str, MapSpec], history: History | None = None) -> list[Page]:
+    """Every page, entity pages first."""
+    site = plan(inv, maps, history)
+    return [site.entity_page(i) for i in range(len(site.entity_ids))] + site.other_pages()
 
 
 # --- investigative overviews --------------------------------------------------------------------
@@ -209,10 +233,11 @@ def embed_page(diagram: network.Diagram, prefix: str) -> Page:
                 {"diagram": rebased, "root": "../" * depth, "page": network.site_url()})
 
 
-def entity_diagrams(inv: Investigation, derived: analysis.Derived) -> dict[str, network.Diagram]:
-    """Every entity's neighbourhood diagram, laid out in a few Graphviz runs."""
+def entity_diagrams(inv: Investigation, derived: analysis.Derived,
+                    entity_ids: Iterable[str] | None = None) -> dict[str, network.Diagram]:
+    """Every entity's neighbourhood diagram (or those of ``entity_ids``), laid out in a few Graphviz runs."""
     graphs = {}
-    for entity_id in sorted(inv.entities):
+    for entity_id in sorted(inv.entities if entity_ids is None else entity_ids):
         graph = rows.neighbourhood_graph(inv, derived, entity_id, embed=f"{EMBED_DIR}/{entity_id}/")
         if graph is not None:
             graphs[entity_id] = graph

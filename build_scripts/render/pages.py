@@ -9,9 +9,11 @@ pages whose card is gone are deleted.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from markupsafe import Markup, escape
 
 from build_scripts.pages.kit import Page
 from build_scripts.pages.markup import md_text
+from build_scripts.pages.search import SearchEntry
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -86,10 +89,48 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
     return True
 
 
-def render_pages(pages: Iterable[Page]) -> dict[str, str]:
-    """Markdown text of every page, by path under docs/."""
-    env = environment()
-    return {page.path: render_page(env, page) for page in pages}
+PARALLEL_FROM = 400  # pages; below this, starting processes costs more than it saves
+_FORKED: dict[str, Callable[[int], Page]] = {}  # "make": how workers forked from this process get page i
+
+
+@dataclass(frozen=True)
+class Rendered:
+    path: str
+    text: str
+    search: tuple[SearchEntry, ...] | None
+
+
+def _render_range(bounds: tuple[int, int]) -> list[Rendered]:
+    env, make = environment(), _FORKED["make"]
+    return [Rendered(page.path, render_page(env, page), page.search) for page in map(make, range(*bounds))]
+
+
+def render_many(count: int, make: Callable[[int], Page], workers: int = 1) -> list[Rendered]:
+    """Pages 0 .. count-1, each made by ``make(i)`` (a page context) and rendered, in order.
+
+    With ``workers`` > 1 and many pages, processes forked from this one make and render ranges of
+    pages: what ``make`` needs reaches them by the fork, not by pickling; only the text and search
+    entries come back. Below PARALLEL_FROM pages, or where fork is not available, one process does it."""
+    if workers <= 1 or count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        _FORKED["make"] = make
+        try:
+            return _render_range((0, count))
+        finally:
+            _FORKED.clear()
+    step = max(1, count // (workers * 8))
+    ranges = [(start, min(start + step, count)) for start in range(0, count, step)]
+    _FORKED["make"] = make
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [item for done in pool.map(_render_range, ranges) for item in done]
+    finally:
+        _FORKED.clear()
+
+
+def render_pages(pages: Iterable[Page], workers: int = 1) -> dict[str, str]:
+    """Markdown text of every page, by path under docs/, in page order (see render_many)."""
+    listed = list(pages)
+    return {done.path: done.text for done in render_many(len(listed), listed.__getitem__, workers)}
 
 
 def write_outputs(files: Mapping[str, str | bytes], docs_dir: Path, managed_dirs: Iterable[str]) -> WriteReport:

@@ -43,6 +43,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
+from build_scripts.pages.search import MAX_TEXT, SearchEntry
 from build_scripts.tools.sitedir import swap_in
 
 Slot = str  # a slot name in a shell
@@ -412,14 +413,51 @@ def _fill(shell: Shell, values: dict[Slot, str | None], repeat: dict[Slot, list[
     return "".join(out)
 
 
-def search_records(page: Converted) -> list[dict[str, Any]]:
-    """The page's records, made by Material's own search indexer."""
+def model_records(path: str, meta: Mapping[str, Any], entries: Iterable[SearchEntry]) -> list[dict[str, Any]]:
+    """Records made from the page's search entries (pages/search.py), in the shape Material's indexer
+    gives: tags and boost from the front matter on each record, text and title HTML-escaped (the
+    search box shows them as HTML)."""
+    extra: dict[str, Any] = {}
+    if meta.get("tags"):
+        extra["tags"] = [str(tag) for tag in meta["tags"]]
+    search = meta.get("search")
+    if isinstance(search, dict) and search.get("boost"):
+        extra["boost"] = search["boost"]
+    url = page_url(path)
+    return [{"location": url + (f"#{e.anchor}" if e.anchor else ""), "title": html.escape(e.title, quote=False),
+             "text": html.escape(e.text, quote=False), **extra} for e in entries]
+
+
+def search_records(page: Converted, limit: int | None = None) -> list[dict[str, Any]]:
+    """The page's records, made by Material's own search indexer; with ``limit``, each section's text
+    is cut to its first ``limit`` characters: the long lists of a generated overview (timeline,
+    sanctions, maps) name entities whose own pages are what a search should find."""
     from material.plugins.search.plugin import SearchIndex  # type: ignore[import-untyped]
 
     index = SearchIndex()
     index.add_entry_from_context(SimpleNamespace(meta=page.meta, content=page.content, toc=page.toc,
                                                  url=page_url(page.path), title=page.title))
-    return list(index.entries)
+    records = list(index.entries)
+    if limit is not None:
+        for record in records:
+            record["text"] = _cut_html(record["text"], limit)
+    return records
+
+
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def _cut_html(text: str, limit: int) -> str:
+    """A record's text cut to at most ``limit`` characters of what readers see, at a word; its
+    tags are dropped when it is cut, so none is left open."""
+    if len(text) <= limit:
+        return text
+    shown = html.unescape(_ANY_TAG.sub(" ", text))
+    shown = " ".join(shown.split())
+    if len(shown) <= limit:
+        return html.escape(shown, quote=False)
+    cut = shown[:limit].rsplit(" ", 1)[0]
+    return html.escape(cut, quote=False) + " …"
 
 
 TAGS_DIRECTIVE = "<!-- material/tags -->"
@@ -490,13 +528,18 @@ class Done:
     records: list[dict[str, Any]]
 
 
-def _render_chunk(chunk: list[tuple[str, str, str]]) -> list[Done]:
-    """Convert, fill and write pages; (path, Markdown, shell key) in, small results out."""
+Job = tuple[str, str, str, "tuple[SearchEntry, ...] | None"]  # path, Markdown, shell key, search entries
+
+
+def _render_chunk(chunk: list[Job]) -> list[Done]:
+    """Convert, fill and write pages; (path, Markdown, shell key, search entries) in, small results out.
+
+    A page with search entries gets records made from them; others are indexed from their HTML."""
     converter: Converter = _worker["converter"]
     shells: dict[str, Shell] = _worker["shells"]
     site: Path = _worker["site"]
     done: list[Done] = []
-    for path, text, key in chunk:
+    for path, text, key, entries in chunk:
         page = converter.convert(path, text)
         tags: Tags = _worker["tags"]
         if path == tags.listing:
@@ -507,7 +550,8 @@ def _render_chunk(chunk: list[tuple[str, str, str]]) -> list[Done]:
         out = site / page_url(path) / "index.html"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(assemble(page, shells[key], _worker["site_description"], tags), encoding="utf-8")
-        done.append(Done(path, page.ids, page.links, page.broken, search_records(page)))
+        records = search_records(page, MAX_TEXT) if entries is None else model_records(path, page.meta, entries)
+        done.append(Done(path, page.ids, page.links, page.broken, records))
     return done
 
 
@@ -591,7 +635,7 @@ def _linked_from(docs_dir: Path, generated: set[str], *, with_anchor: bool = Fal
     return linked
 
 
-def _chunks(items: list[tuple[str, str, str]], size: int) -> Iterator[list[tuple[str, str, str]]]:
+def _chunks(items: list[Job], size: int) -> Iterator[list[Job]]:
     for at in range(0, len(items), size):
         yield items[at:at + size]
 
@@ -618,12 +662,17 @@ class Session:
     drop: tuple[str, ...]
     results: dict[str, Done] = field(default_factory=dict)
 
-    def render(self, pages: Mapping[str, str], workers: int = 1) -> list[Done]:
-        """Convert, fill and write ``pages``; with ``workers`` > 1, in a pool of processes."""
+    def render(self, pages: Mapping[str, str], workers: int = 1,
+               search: Mapping[str, tuple[SearchEntry, ...]] | None = None) -> list[Done]:
+        """Convert, fill and write ``pages``; with ``workers`` > 1, in a pool of processes.
+
+        ``search`` holds the search entries of the pages that have them (entity pages)."""
         for path in pages:
             if shell_key(path, self.listed) not in self.shells:
                 raise SiteError(f"{path}: no page shell for it; rebuild the whole site")
-        jobs = [(path, pages[path], shell_key(path, self.listed)) for path in sorted(pages)]
+        entries = search or {}
+        jobs: list[Job] = [(path, pages[path], shell_key(path, self.listed), entries.get(path))
+                           for path in sorted(pages)]
         size = max(1, min(200, len(jobs) // (workers * 4) or 1))
         results: list[Done] = []
         if workers > 1 and len(jobs) > 50:
@@ -754,7 +803,8 @@ def prepare(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path,
 
 
 def build(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path, site_dir: Path,
-          managed_dirs: Iterable[str], *, workers: int | None = None) -> dict[str, float]:
+          managed_dirs: Iterable[str], *, workers: int | None = None,
+          search: Mapping[str, tuple[SearchEntry, ...]] | None = None) -> dict[str, float]:
     """Build the site into ``site_dir`` (swapped in only on success); seconds per phase back.
 
     Raises :class:`SiteError` when a link or anchor is broken or MkDocs fails.
@@ -775,7 +825,7 @@ def build(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path, s
         session = prepare(files, docs_dir, config_file, Path(scratch), managed_dirs)
         phase("shell: mkdocs build of hand-written pages and placeholders")
         pages = {p: str(t) for p, t in files.items() if p.endswith(".md")}
-        session.render(pages, workers or min(2, os.cpu_count() or 1))
+        session.render(pages, workers or min(2, os.cpu_count() or 1), search)
         phase("pages: convert, fill, write")
         problems = session.problems()
         if problems:

@@ -6,8 +6,9 @@ decide what to do with the results.
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,9 +18,10 @@ from build_scripts.export import data as exports
 from build_scripts.model import entities as model
 from build_scripts.model import history
 from build_scripts.pages import corrections, mapdata, overviews, reference
-from build_scripts.pages.kit import BROWSE_DIR, ENTITY_DIR
+from build_scripts.pages.kit import BROWSE_DIR, ENTITY_DIR, Page
+from build_scripts.pages.search import SearchEntry
 from build_scripts.render import maps
-from build_scripts.render.pages import WriteReport, render_pages, write_outputs
+from build_scripts.render.pages import WriteReport, render_many, write_outputs
 from build_scripts.schema import jsonschema as schema_json
 
 GENERATED_DIRS = (ENTITY_DIR, BROWSE_DIR, reference.REFERENCE_DIR, mapdata.MAPS_DIR, mapdata.EMBED_DIR,
@@ -33,6 +35,7 @@ class GenerateResult:
     report: WriteReport | None
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase, in order
     files: Mapping[str, str | bytes] = field(default_factory=dict)  # every generated file, by path under docs/
+    search: Mapping[str, tuple[SearchEntry, ...]] = field(default_factory=dict)  # search entries, by page path
 
     @property
     def ok(self) -> bool:
@@ -70,7 +73,13 @@ def generate(cards_dir: Path, docs_dir: Path, progress: Progress | None = None) 
     phase("model", f"{len(investigation.entities)} entities, {len(investigation.claims)} claims, "
                    + (f"{len(changes.changes)} changes in the history" if changes else "no history"))
     map_specs = mapdata.all_maps(investigation)
-    pages = render_pages(overviews.all_pages(investigation, map_specs, changes) + reference.reference_pages())
+    site = overviews.plan(investigation, map_specs, changes)
+    workers = min(2, os.cpu_count() or 1)
+    others = site.other_pages() + reference.reference_pages()
+    rendered = render_many(len(site.entity_ids), site.entity_page, workers) + render_many(
+        len(others), others.__getitem__, workers)
+    pages = {done.path: done.text for done in rendered}
+    search = {done.path: done.search for done in rendered if done.search is not None}
     phase("render", f"{len(pages)} pages")
     map_files = {s.path: maps.render_map(s) for spec in map_specs.values()
                  for s in (spec, mapdata.embed_spec(spec))}
@@ -83,4 +92,9 @@ def generate(cards_dir: Path, docs_dir: Path, progress: Progress | None = None) 
     report = write_outputs(files, docs_dir, GENERATED_DIRS)
     phase("write", f"{len(report.written)} files written, {report.unchanged} unchanged, "
                    f"{len(report.removed)} removed")
-    return GenerateResult(validation, investigation, report, timings, files)
+    return GenerateResult(validation, investigation, report, timings, files, search)
+
+
+def page_search(pages: Iterable[Page]) -> dict[str, tuple[SearchEntry, ...]]:
+    """The search entries of the pages that have their own (entity pages), by path."""
+    return {page.path: page.search for page in pages if page.search is not None}

@@ -28,11 +28,13 @@ from pathlib import Path
 from build_scripts.cards.validate import validate_dir
 from build_scripts.model import analysis
 from build_scripts.model import entities as model
-from build_scripts.pages import contexts, mapdata
+from build_scripts.pages import contexts, mapdata, overviews
 from build_scripts.pages.kit import ENTITY_DIR
+from build_scripts.pages.mapdata import MapSpec
+from build_scripts.pages.search import SearchEntry
 from build_scripts.render.pages import render_pages
 from build_scripts.tools import htmlsite
-from build_scripts.tools.pipeline import GENERATED_DIRS, generate
+from build_scripts.tools.pipeline import GENERATED_DIRS, generate, page_search
 
 Say = Callable[[str], None]
 _MD_TARGET = re.compile(r"\]\(([^)#\s/]+)\.md[)#]")  # links to sibling entity pages
@@ -66,6 +68,7 @@ class Preview:
         self.files: dict[str, str | bytes] = {}
         self.session: htmlsite.Session | None = None
         self.stamps: dict[Path, tuple[int, int]] = {}
+        self.search: dict[str, tuple[SearchEntry, ...]] = {}
         self.cpu_started = 0.0
 
     @property
@@ -93,7 +96,8 @@ class Preview:
         self.files = dict(result.files)
         self.session = htmlsite.prepare(self.files, self.docs, self.config, self.scratch, GENERATED_DIRS)
         pages = {p: str(t) for p, t in self.files.items() if p.endswith(".md")}
-        self.session.render(pages, workers=2)
+        self.search = dict(result.search)
+        self.session.render(pages, workers=2, search=self.search)
         self._write_others(self.files)
         problems = self.session.problems()
         self.session.finish()
@@ -135,8 +139,9 @@ class Preview:
         pages = {p: str(t) for p, t in changed.items() if p.endswith(".md")}
         small = {p: t for p, t in pages.items() if len(t) <= LAZY_BYTES}
         try:  # entity-sized pages first, so the edited card's page is served soonest; big browse pages after
-            self.session.render(small)
-            self.session.render({p: t for p, t in pages.items() if p not in small})
+            self.search.update(result.search)
+            self.session.render(small, search=self.search)
+            self.session.render({p: t for p, t in pages.items() if p not in small}, search=self.search)
         except htmlsite.SiteError:  # a page in a new folder: build everything again
             self.files = {}
             self.session = None
@@ -158,8 +163,8 @@ class Preview:
         return True
 
     def quick(self, edited: set[str], started: float) -> bool:
-        """The edited cards' pages and the entity pages that link to them or that they link to,
-        first; False (problems shown) when the cards do not validate."""
+        """The edited cards' own pages first, served at once; then the entity pages that link to
+        them or that they link to. False (problems shown) when the cards do not validate."""
         validation = validate_dir(self.cards)
         if not validation.ok:
             self._problems([str(p) for p in validation.problems])
@@ -170,26 +175,36 @@ class Preview:
         inv = model.build(validation.cards)
         specs = mapdata.all_maps(inv)
         derived = analysis.derive(inv)
-        wanted = {i for i in edited if i in inv.entities}
-        links = [f"{i}.md)" for i in wanted] + [f"{i}.md#" for i in wanted]
-        wanted |= {posixpath.basename(p)[:-3] for p, text in self.files.items()
-                   if p.startswith(f"{ENTITY_DIR}/") and isinstance(text, str) and any(x in text for x in links)}
-        first = render_pages(contexts.entity_page(inv, derived, inv.entities[i], specs.get(i))
-                             for i in sorted(wanted) if i in inv.entities)
-        for text in list(first.values()):
-            wanted |= {posixpath.basename(t) for t in _MD_TARGET.findall(text)}
-        pages = render_pages(contexts.entity_page(inv, derived, inv.entities[i], specs.get(i))
-                             for i in sorted(wanted) if i in inv.entities)
+        own = {i for i in edited if i in inv.entities}
+        first = self._entity_pages(inv, derived, specs, own, started)
+        links = [f"{i}.md)" for i in own] + [f"{i}.md#" for i in own]
+        near = {posixpath.basename(p)[:-3] for p, text in self.files.items()
+                if p.startswith(f"{ENTITY_DIR}/") and isinstance(text, str) and any(x in text for x in links)}
+        for text in first.values():
+            near |= {posixpath.basename(t) for t in _MD_TARGET.findall(text)}
+        self._entity_pages(inv, derived, specs, near - own, started)
+        return True
+
+    def _entity_pages(self, inv: model.Investigation, derived: analysis.Derived, specs: Mapping[str, MapSpec],
+                      ids: set[str], started: float) -> dict[str, str]:
+        """Make, render and serve these entity pages (their diagrams laid out in one Graphviz run);
+        the pages' Markdown back."""
+        wanted = sorted(i for i in ids if i in inv.entities)
+        diagrams = overviews.entity_diagrams(inv, derived, wanted)
+        made = [contexts.entity_page(inv, derived, inv.entities[i], specs.get(i), diagram=diagrams.get(i))
+                for i in wanted]
+        pages = render_pages(made)
+        self.search.update(page_search(made))
         changed = {p: t for p, t in pages.items() if self.files.get(p) != t}
         assert self.session is not None
         if changed and all(htmlsite.shell_key(p, self.session.listed) in self.session.shells for p in changed):
-            self.session.render(changed)
+            self.session.render(changed, search=self.search)
             self.files.update(changed)
             with self.state.lock:
                 self.state.version += 1
             self.say(f"{len(changed)} page(s) updated in {time.perf_counter() - started:.2f}s "
-                     f"({time.process_time() - self.cpu_started:.2f}s CPU); updating the overviews")
-        return True
+                     f"({time.process_time() - self.cpu_started:.2f}s CPU)")
+        return pages
 
     def watch(self, interval: float = 0.1) -> None:
         while True:

@@ -1,0 +1,102 @@
+"""Search records of an entity page, made from what the page shows rather than by re-reading its HTML.
+
+Material's search indexes a page as one record per section, each holding the section's whole HTML:
+on an entity page that is the network legend and its table, the footnotes, the corrections box and
+the replies about other pages' claims, about 6 KB per entity, and parsing it back costs a third of a
+page's build. Here each entity page gets a few plain-text records, in the shape Material's search
+reads (``location``, ``title``, ``text``; tags and boost are added from the page's front matter):
+
+- the page itself: its name and aliases as the title, as its heading reads; kind, country,
+  identifiers and the summary as text;
+- what it supplied, when the cards say so: the goods as the title of a record of their own, so a
+  search for the goods finds the supplier first (titles weigh a thousand times the text), and a page
+  that only mentions those goods, in a denial or a reply, comes after it;
+- each group of relations, its sanctions and its events: one line per claim with its status.
+
+Replies given, the network, the map, the timeline, the sources and the corrections are left out:
+each repeats what another record or page already holds. A record's anchor is an id the page
+carries (tests check every one).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from build_scripts import schema as s
+from build_scripts.base.text import slugify
+from build_scripts.model.entities import Entity
+from build_scripts.pages.kit import ClaimRow, country_name
+from build_scripts.pages.rows import EventRow
+
+SUPPLIED_ANCHOR = "supplied"
+MAX_TEXT = 600  # characters of a record's text; a longer summary is cut at a word
+
+_CITES = re.compile(r"\s*\[\^[^\]]+\]")  # a footnote mark, with the space before it
+_LINKS = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_TAGS = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """One search record of a page: ``anchor`` is an id on the page, or "" for the page itself."""
+
+    anchor: str
+    title: str
+    text: str
+
+
+def plain(value: object) -> str:
+    """The text a reader sees in a page value: links as their text, no footnote marks, no tags.
+
+    Card text reaches page values escaped (``[``, ``]``, ``<``, ``&`` as character references), so
+    the brackets and tags removed here are only those the generator wrote."""
+    text = str(value)
+    if isinstance(value, Markup):
+        text = _TAGS.sub("", _LINKS.sub(r"\1", _CITES.sub("", text)))
+        text = html.unescape(text)
+    return " ".join(text.split())
+
+
+def _cut(text: str, limit: int = MAX_TEXT) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _lines(items: Iterable[str]) -> str:
+    return _cut("; ".join(item for item in items if item))
+
+
+def entity_entries(entity: Entity, *, summary: Markup | None, supplied: tuple[str, ...],
+                   groups: tuple[tuple[str, tuple[ClaimRow, ...]], ...],
+                   sanctions_sentence: Markup | None, events: tuple[EventRow, ...]) -> tuple[SearchEntry, ...]:
+    """The records of one entity page, from the values its context holds."""
+    kind = s.KINDS[entity.kind]
+    about = [kind.label]
+    country = country_name(entity.country)
+    if country:
+        about.append(country)
+    title = entity.name
+    if entity.aliases:  # as the page's heading reads: every alias weighs as a title
+        title += " Also known as: " + "; ".join(a.name for a in entity.aliases)
+    facts = [" · ".join(about) + "."]
+    facts.extend(f"{i.scheme}: {i.value}." for i in entity.identifiers)
+    if summary:
+        facts.append(plain(summary))
+    entries = [SearchEntry("", title, _cut(" ".join(facts)))]
+    if supplied:
+        entries.append(SearchEntry(SUPPLIED_ANCHOR, "Supplied: " + "; ".join(supplied), ""))
+    if sanctions_sentence:
+        entries.append(SearchEntry("sanctions", "Sanctions", _cut(plain(sanctions_sentence))))
+    for group, rows in groups:
+        entries.append(SearchEntry(slugify(group), group, _lines(
+            f"{plain(row.lead)} ({plain(row.status).lower()})" for row in rows)))
+    if events:
+        entries.append(SearchEntry("events", "Events", _lines(
+            f"{plain(row.when)}: {plain(row.summary)}" for row in events)))
+    return tuple(entries)
