@@ -253,7 +253,8 @@ def _html_site(args: argparse.Namespace, result: GenerateResult) -> int:
     started = time.perf_counter()
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(Path(args.cards))
     try:
-        timings = htmlsite.build(result.files, Path(args.docs), Path(args.config), Path(args.site), GENERATED_DIRS)
+        timings = htmlsite.build(result.files, Path(args.docs), Path(args.config), Path(args.site), GENERATED_DIRS,
+                                 search=result.search)
     except htmlsite.SiteError as err:
         print(err, file=sys.stderr)
         print("site build failed; the previous site/ is untouched", file=sys.stderr)
@@ -330,7 +331,7 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=cmd_serve)
 
     for name, run, text in (("generate", cmd_generate, "validate, then write the Markdown pages"),
-                            ("site", cmd_site, "generate, then build the site with MkDocs")):
+                            ("site", cmd_site, "generate, then build the site into site/")):
         command = commands.add_parser(name, help=text)
         command.add_argument("--cards", default="entities", help="folder of cards (default: entities)")
         command.add_argument("--docs", default="docs", help="MkDocs docs folder (default: docs)")
@@ -340,9 +341,10 @@ def parser() -> argparse.ArgumentParser:
         if name == "site":
             command.add_argument("--config", default="mkdocs.yml", help="MkDocs config (default: mkdocs.yml)")
             command.add_argument("--site", default="site", help="output folder (default: site)")
-            command.add_argument("--engine", choices=("html", "mkdocs"), default="mkdocs",
-                                 help="mkdocs: `mkdocs build --strict` of everything (default); html: generated "
-                                      "pages rendered here on both cores, MkDocs builds the hand-written ones")
+            command.add_argument("--engine", choices=("html", "mkdocs"), default="html",
+                                 help="html (default): generated pages rendered here on both cores, their search "
+                                      "records made from the cards, MkDocs builds the hand-written pages; mkdocs: "
+                                      "`mkdocs build --strict` of everything, Material's search indexing every page")
         command.set_defaults(run=run)
     return top
 

@@ -70,14 +70,14 @@ def make_project(target: Path, cards_dir: Path) -> Path:
 
 
 def build_site(project: Path, env: dict[str, str] | None = None,
-               engine: str = "mkdocs") -> subprocess.CompletedProcess[str]:
+               engine: str = "html") -> subprocess.CompletedProcess[str]:
     return run_cli("site", "--cards", "entities", "--docs", "docs", "--config", "mkdocs.yml",
                    "--site", "site", "--engine", engine, cwd=project, env=env)
 
 
 @pytest.fixture(scope="session")
 def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed investigation, built once with `mkdocs build --strict`; returns the site folder."""
+    """The seed investigation, built once as `make site` builds it; returns the site folder."""
     project = make_project(tmp_path_factory.mktemp("seed"), ROOT / "entities")
     done = build_site(project)
     assert done.returncode == 0, done.stdout + done.stderr

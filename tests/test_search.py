@@ -7,6 +7,7 @@ outrank the entity pages they list.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ def first_result(page: Any, query: str) -> str:
 
 
 def results(page: Any, query: str) -> list[str]:
-    """The paths of the pages Material's search box lists for the query, best first."""
+    """The paths of the pages Material's search box lists for the query, best first, each once."""
     box = page.locator("input.md-search__input")
     box.fill("")
     page.wait_for_function("() => !document.querySelector('.md-search-result__item')", timeout=5000)
@@ -58,7 +59,8 @@ def results(page: Any, query: str) -> list[str]:
         previous = hrefs
         page.wait_for_timeout(120)
         hrefs = page.evaluate(listed)
-    return [("/" + href.split("/", 3)[3]).split("#")[0].split("?")[0] for href in hrefs]
+    pages = [("/" + href.split("/", 3)[3]).split("#")[0].split("?")[0] for href in hrefs]
+    return list(dict.fromkeys(pages))  # a page's sections are listed under it
 
 
 SEED = model.build(validate_dir(ROOT / "entities").cards)
@@ -71,10 +73,24 @@ def test_a_legal_name_finds_the_company_not_its_city(search_page: Any) -> None:
 
 
 def test_goods_find_the_entity_that_supplied_them_not_the_map(search_page: Any) -> None:
-    # The antenna's supplier shares the top with the manager whose own summary denies making such
-    # antennas (the fact-checked seed); the map and the other list pages come after both.
+    # The supplier first; then the manager whose own summary denies making such antennas (the
+    # fact-checked seed); the map and the other list pages after both.
     found = results(search_page, "telescoping antenna")
-    assert sorted(found[:2]) == ["/entities/fujian-nanan-baofeng/", "/entities/wang-shaofeng/"], found
+    assert found[:2] == ["/entities/fujian-nanan-baofeng/", "/entities/wang-shaofeng/"], found
+
+
+def distinctive_goods() -> list[tuple[str, str]]:
+    """(goods, supplier) for goods that one entity supplied and whose words no other's goods all hold."""
+    words = lambda text: set(re.findall(r"\w+", text.lower()))  # noqa: E731
+    supplied = [(r.goods, e.id) for e in SEED.entities.values() for r in e.relations if r.goods]
+    return sorted((goods, who) for goods, who in supplied
+                  if not any(words(goods) <= words(other) for other, by in supplied if by != who))
+
+
+@pytest.mark.parametrize(("goods", "entity_id"), distinctive_goods())
+def test_distinctive_goods_find_their_supplier_first(search_page: Any, goods: str, entity_id: str) -> None:
+    found = results(search_page, goods)
+    assert found[0] == f"/entities/{entity_id}/", found
 
 
 @pytest.mark.parametrize(("query", "entity_id"), QUERIES)
