@@ -587,3 +587,39 @@ def test_claim_ids_are_slugs_unique_within_their_list(cards):
         "cards/companies/x.yaml:5:10: relations[2].id: 'First Shipment' must be lowercase letters, digits and hyphens "
         "(did you mean 'first-shipment'?)",
     ]
+
+
+def test_a_cache_rereads_only_changed_cards_and_finds_what_a_fresh_run_finds(cards, monkeypatch):
+    from build_scripts.cards import validate as module
+
+    cards.source()
+    company(cards, "terra-tech", "name: Terra Tech\ncountry: RU\n")
+    company(cards, "spacety", """
+        name: Spacety
+        relations:
+          - {type: supplied, target: terra-tech, status: reported, sources: [src]}
+        """)
+    cache = module.CardCache()
+    assert validate_dir(cards.root, cache).ok
+    read: list[str] = []
+    original = module.load_card
+
+    def load_card(path, folder=""):
+        read.append(path.stem)
+        return original(path, folder)
+
+    monkeypatch.setattr(module, "load_card", load_card)
+    assert validate_dir(cards.root, cache).ok and read == []  # nothing changed: nothing read
+    # The reference now breaks in an unchanged card: the checks across cards run again every time.
+    (cards.root / "companies" / "terra-tech.yaml").unlink()
+    company(cards, "terra-tek", "name: Terra Tek\ncountry: RU\n")
+    cached = [str(p) for p in validate_dir(cards.root, cache).problems]
+    assert read == ["terra-tek"]
+    assert cached == messages(cards) == ["cards/companies/spacety.yaml:3:30: relations[0].target: "
+                                         "unknown entity 'terra-tech' (did you mean 'terra-tek'?)"]
+    company(cards, "spacety", "name: Spacety\ncountry: XX\n")  # an edited card is read again
+    read.clear()
+    cached = [str(p) for p in validate_dir(cards.root, cache).problems]
+    assert read == ["spacety"]
+    assert cached == messages(cards) and "country" in cached[0]
+    assert len(cache.files) == 3

@@ -316,8 +316,61 @@ def _loops(cards: list[CheckedCard], kind: str, field: str, what: str) -> list[P
     return problems
 
 
-def validate_dir(cards_dir: Path) -> Validation:
-    """Load and check every card under ``cards_dir``: all problems, and the cards that passed."""
+@dataclass(frozen=True)
+class _FileCheck:
+    """What checking one file found on its own, before the cards are checked against each other."""
+
+    stamp: tuple[int, int, int, int]  # modification and change time, size and inode when it was read
+    problems: tuple[Problem, ...]  # reading the file, its name and folder
+    field_problems: tuple[Problem, ...]  # its fields, against the schema
+    display: str
+    card_id: str | None
+    kind: str | None
+    card: CheckedCard | None
+    refs: tuple[_PendingRef, ...]
+    name_at: tuple[int, int]
+    load_seconds: float
+
+
+class CardCache:
+    """Each file's own check from earlier validations, reused while the file is unchanged.
+
+    The preview keeps one, so that saving a card re-reads that card only; the checks across
+    cards (references, loops, near-duplicate names) run again over all of them every time.
+    """
+
+    def __init__(self) -> None:
+        self.files: dict[Path, _FileCheck] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int, int, int]:
+    status = path.lstat()
+    return status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino
+
+
+def _check_file(path: Path, cards_dir: Path, stamp: tuple[int, int, int, int]) -> _FileCheck:
+    folder = path.parent.relative_to(cards_dir).as_posix()
+    started = time.perf_counter()
+    card, load_problems = load_card(path, "" if folder == "." else folder)
+    seconds = time.perf_counter() - started
+    if card is None:
+        return _FileCheck(stamp, tuple(load_problems), (), display_path(path), None, None, None, (), (1, 1), seconds)
+    card_id, kind, id_problems = _card_identity(card, cards_dir)
+    problems = (*load_problems, *id_problems)
+    if card_id is None or kind is None:
+        return _FileCheck(stamp, problems, (), card.display, card_id, kind, None, (), (1, 1), seconds)
+    checker = _CardChecker(card, card_id)
+    data = checker.check(s.CARD_RECORDS[kind], card.root, ())
+    checked = CheckedCard(card_id, kind, card.display, data) if isinstance(data, dict) else None
+    name_at = next((_pos(v) for k, v in card.root.value if k.value == "name"), (1, 1))
+    return _FileCheck(stamp, problems, tuple(checker.problems), card.display, card_id, kind, checked,
+                      tuple(checker.refs), name_at, seconds)
+
+
+def validate_dir(cards_dir: Path, cache: CardCache | None = None) -> Validation:
+    """Load and check every card under ``cards_dir``: all problems, and the cards that passed.
+
+    With a ``cache``, files unchanged since the cache last saw them are not read again."""
     if not cards_dir.is_dir():
         return Validation((), (Problem(display_path(cards_dir), 0, 0, "", "no such folder of cards"),))
     name_at: dict[str, tuple[int, int]] = {}
@@ -327,34 +380,32 @@ def validate_dir(cards_dir: Path) -> Validation:
     first_seen: dict[str, str] = {}
     kinds_by_id: dict[str, str] = {}
     load_seconds = 0.0
+    seen: dict[Path, _FileCheck] = {}
     for path in paths:
-        folder = path.parent.relative_to(cards_dir).as_posix()
-        started = time.perf_counter()
-        card, load_problems = load_card(path, "" if folder == "." else folder)
-        load_seconds += time.perf_counter() - started
-        problems.extend(load_problems)
-        if card is None:
+        stamp = _stamp(path)
+        done = cache.files.get(path) if cache is not None else None
+        if done is None or done.stamp != stamp:
+            done = _check_file(path, cards_dir, stamp)
+            load_seconds += done.load_seconds
+        seen[path] = done
+        card_id, kind = done.card_id, done.kind
+        problems.extend(done.problems)
+        if card_id is not None and card_id in first_seen:  # its fields are not checked: rename it first
+            problems.append(Problem(done.display, 1, 1, "",
+                                    f"duplicate id '{card_id}': {first_seen[card_id]} has the same file name; "
+                                    "rename one of them"))
             continue
-        card_id, kind, id_problems = _card_identity(card, cards_dir)
-        problems.extend(id_problems)
+        problems.extend(done.field_problems)
         if card_id is not None:
-            if card_id in first_seen:
-                problems.append(Problem(card.display, 1, 1, "",
-                                        f"duplicate id '{card_id}': {first_seen[card_id]} has the same file name; "
-                                        "rename one of them"))
-                continue
-            first_seen[card_id] = card.display
+            first_seen[card_id] = done.display
             if kind is not None:
                 kinds_by_id[card_id] = kind
-        if card_id is None or kind is None:
-            continue
-        checker = _CardChecker(card, card_id)
-        data = checker.check(s.CARD_RECORDS[kind], card.root, ())
-        problems.extend(checker.problems)
-        refs.extend(checker.refs)
-        if isinstance(data, dict):
-            checked.append(CheckedCard(card_id, kind, card.display, data))
-            name_at[card_id] = next((_pos(v) for k, v in card.root.value if k.value == "name"), (1, 1))
+        refs.extend(done.refs)
+        if done.card is not None:
+            checked.append(done.card)
+            name_at[done.card.id] = done.name_at
+    if cache is not None:
+        cache.files = seen
     problems.extend(_resolve_refs(refs, kinds_by_id))
     problems.extend(_loops(checked, "location", "parent", "places lie within each other"))
     problems.extend(_loops(checked, "source", "based_on", "sources are based on each other"))

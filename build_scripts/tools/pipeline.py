@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from build_scripts.base.settings import SITE_URL
-from build_scripts.cards.validate import Validation, validate_dir
+from build_scripts.cards.validate import CardCache, Validation, validate_dir
 from build_scripts.export import data as exports
 from build_scripts.model import entities as model
 from build_scripts.model import history
@@ -45,10 +45,12 @@ class GenerateResult:
 Progress = Callable[[str, str], None]  # (phase, what was done)
 
 
-def generate(cards_dir: Path, docs_dir: Path, progress: Progress | None = None) -> GenerateResult:
+def generate(cards_dir: Path, docs_dir: Path, progress: Progress | None = None,
+             cache: CardCache | None = None) -> GenerateResult:
     """Validate every card; if all pass, write the generated pages under ``docs_dir``.
 
-    ``progress`` is told when each phase ends, with counts, so long builds never sit silent.
+    ``progress`` is told when each phase ends, with counts, so long builds never sit silent;
+    ``cache`` (the preview's) spares re-reading cards that did not change.
     """
     report_progress = progress or (lambda phase, what: None)
     timings: dict[str, float] = {}
@@ -61,7 +63,7 @@ def generate(cards_dir: Path, docs_dir: Path, progress: Progress | None = None) 
         clock = now
         report_progress(name, what)
 
-    validation = validate_dir(cards_dir)
+    validation = validate_dir(cards_dir, cache)
     timings["load"] = validation.load_seconds
     timings["validate"] = time.perf_counter() - clock - validation.load_seconds
     clock = time.perf_counter()

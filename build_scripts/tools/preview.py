@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from build_scripts.cards.validate import validate_dir
+from build_scripts.cards.validate import CardCache, validate_dir
 from build_scripts.model import analysis
 from build_scripts.model import entities as model
 from build_scripts.pages import contexts, mapdata, overviews
@@ -69,6 +69,7 @@ class Preview:
         self.session: htmlsite.Session | None = None
         self.stamps: dict[Path, tuple[int, int]] = {}
         self.search: dict[str, tuple[SearchEntry, ...]] = {}
+        self.card_cache = CardCache()  # each card's own check, redone only when its file changes
         self.cpu_started = 0.0
 
     @property
@@ -89,7 +90,7 @@ class Preview:
     def start(self) -> bool:
         """The first, full build. False (problems reported) when the cards do not validate."""
         self.stamps = self.scan()
-        result = generate(self.cards, self.docs)
+        result = generate(self.cards, self.docs, cache=self.card_cache)
         if not result.ok:
             self._problems([str(p) for p in result.validation.problems])
             return False
@@ -130,7 +131,7 @@ class Preview:
         self.cpu_started = time.process_time()
         if not self.quick(edited, started):
             return True
-        result = generate(self.cards, self.docs)  # then everything else the edit changed, lazily
+        result = generate(self.cards, self.docs, cache=self.card_cache)  # then the rest the edit changed
         if not result.ok:
             self._problems([str(p) for p in result.validation.problems])
             return True
@@ -165,7 +166,7 @@ class Preview:
     def quick(self, edited: set[str], started: float) -> bool:
         """The edited cards' own pages first, served at once; then the entity pages that link to
         them or that they link to. False (problems shown) when the cards do not validate."""
-        validation = validate_dir(self.cards)
+        validation = validate_dir(self.cards, self.card_cache)
         if not validation.ok:
             self._problems([str(p) for p in validation.problems])
             self.say(f"{len(validation.problems)} problem(s): the preview keeps the last good pages")
