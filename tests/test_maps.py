@@ -295,3 +295,10 @@ def browser():
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield instance
         instance.close()
+
+
+def test_maps_of_some_entities_are_those_of_the_whole_run(seed: model.Investigation) -> None:
+    every = mapdata.all_maps(seed)
+    some = ["spacety-china", "changsha", "wsj-russian-customs-records", "no-such-card"]
+    assert mapdata.all_maps(seed, some) == {i: every[i] for i in some if i in every}
+    assert set(mapdata.all_maps(seed, some)) == {"spacety-china", "changsha"}

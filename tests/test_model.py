@@ -67,3 +67,23 @@ def test_partial_dates(iso, human):
 def test_partial_dates_sort_by_text():
     dates = [model.PartialDate(d) for d in ("2023-01", "2022-12-31", "2023")]
     assert [d.iso for d in sorted(dates)] == ["2022-12-31", "2023", "2023-01"]
+
+
+def test_an_entity_cache_remakes_only_edited_cards(tmp_path):
+    import shutil
+
+    from build_scripts.cards.validate import CardCache
+
+    cards = tmp_path / "cards"
+    shutil.copytree(MINI, cards)
+    checked, made = CardCache(), model.EntityCache()
+    first = model.build(validate_dir(cards, checked).cards, made)
+    path = cards / "companies" / "acme-china.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Acme China", "name: Acme China Ltd"),
+                    encoding="utf-8")
+    validation = validate_dir(cards, checked)
+    second = model.build(validation.cards, made)
+    assert second == model.build(validation.cards)  # the same investigation a fresh build gives
+    assert second.entities["acme-china"].name == "Acme China Ltd"
+    assert all(second.entities[i] is first.entities[i] for i in first.entities if i != "acme-china")
+    assert len(made._made) == len(validation.cards)

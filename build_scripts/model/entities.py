@@ -265,9 +265,30 @@ class Investigation:
         return self.entities[entity_id].name
 
 
-def build(cards: Iterable[CheckedCard]) -> Investigation:
-    """The investigation from validated cards, with every index filled in one pass."""
-    entities = {e.id: e for e in sorted((entity_from_card(c) for c in cards), key=lambda e: e.id)}
+class EntityCache:
+    """Entities made from cards by earlier builds, reused for the very same card objects.
+
+    The validator's ``CardCache`` hands back the same ``CheckedCard`` for a file that did not
+    change, so the preview, which keeps both, makes entities anew only for the edited cards.
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[int, tuple[CheckedCard, Entity]] = {}
+
+    def entities(self, cards: Iterable[CheckedCard]) -> list[Entity]:
+        made: dict[int, tuple[CheckedCard, Entity]] = {}
+        for card in cards:
+            hit = self._made.get(id(card))
+            made[id(card)] = hit if hit is not None and hit[0] is card else (card, entity_from_card(card))
+        self._made = made  # cards no longer given are forgotten
+        return [entity for _, entity in made.values()]
+
+
+def build(cards: Iterable[CheckedCard], cache: EntityCache | None = None) -> Investigation:
+    """The investigation from validated cards, with every index filled in one pass; ``cache``
+    reuses the entities of cards it has seen."""
+    made = cache.entities(cards) if cache is not None else [entity_from_card(c) for c in cards]
+    entities = {e.id: e for e in sorted(made, key=lambda e: e.id)}
     incoming: dict[str, list[Any]] = {}
     via: dict[str, list[Any]] = {}
     located: dict[str, list[Any]] = {}

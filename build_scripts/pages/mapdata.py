@@ -11,6 +11,7 @@ through each intermediary's place to its destination (or the target's place).
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -191,16 +192,18 @@ def overview_map(inv: Investigation) -> MapSpec:
                    tuple(flows), tuple(dict.fromkeys(unmapped)), overview=True, page="browse/map/")
 
 
-def all_maps(inv: Investigation) -> dict[str, MapSpec]:
-    """Map specs by entity id (plus ``""`` for the overview)."""
+def all_maps(inv: Investigation, only: Iterable[str] | None = None) -> dict[str, MapSpec]:
+    """Map specs by entity id (plus ``""`` for the overview); with ``only``, just those entities'
+    (the preview's first pass, which re-renders the edited cards' pages)."""
     by_country: dict[str, list[str]] = {}
     for entity in inv.entities.values():
         if entity.kind not in ("location", "source"):
             place, country_only = inv.place_of(entity.id)
             if place and country_only:
                 by_country.setdefault(place, []).append(entity.id)
-    maps: dict[str, MapSpec] = {"": overview_map(inv)}
-    for entity in inv.entities.values():
+    maps: dict[str, MapSpec] = {"": overview_map(inv)} if only is None else {}
+    wanted = inv.entities.values() if only is None else [inv.entities[i] for i in only if i in inv.entities]
+    for entity in wanted:
         if entity.kind == "source":
             continue
         if entity.kind == "location":

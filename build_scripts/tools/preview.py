@@ -11,6 +11,7 @@ positioned problems in the terminal and in a banner on every page.
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 import posixpath
@@ -30,7 +31,6 @@ from build_scripts.model import analysis
 from build_scripts.model import entities as model
 from build_scripts.pages import contexts, mapdata, overviews
 from build_scripts.pages.kit import ENTITY_DIR
-from build_scripts.pages.mapdata import MapSpec
 from build_scripts.pages.search import SearchEntry
 from build_scripts.render.pages import render_pages
 from build_scripts.tools import htmlsite
@@ -70,6 +70,7 @@ class Preview:
         self.stamps: dict[Path, tuple[int, int]] = {}
         self.search: dict[str, tuple[SearchEntry, ...]] = {}
         self.card_cache = CardCache()  # each card's own check, redone only when its file changes
+        self.entity_cache = model.EntityCache()  # and the entity made from it
         self.cpu_started = 0.0
 
     @property
@@ -103,6 +104,8 @@ class Preview:
         problems = self.session.problems()
         self.session.finish()
         self._problems(problems)
+        gc.collect()
+        gc.freeze()  # what the first build keeps is not scanned by every later collection
         return True
 
     def _write_others(self, files: Mapping[str, str | bytes]) -> None:
@@ -129,8 +132,12 @@ class Preview:
         self.stamps = stamps
         started = time.perf_counter()
         self.cpu_started = time.process_time()
-        if not self.quick(edited, started):
-            return True
+        gc.disable()  # the quick pass allocates little; a full collection of the kept investigation costs more
+        try:
+            if not self.quick(edited, started):
+                return True
+        finally:
+            gc.enable()
         result = generate(self.cards, self.docs, cache=self.card_cache)  # then the rest the edit changed
         if not result.ok:
             self._problems([str(p) for p in result.validation.problems])
@@ -173,24 +180,24 @@ class Preview:
             return False
         with self.state.lock:  # the cards are good again: no banner on the pages written next
             self.state.problems = ()
-        inv = model.build(validation.cards)
-        specs = mapdata.all_maps(inv)
+        inv = model.build(validation.cards, self.entity_cache)
         derived = analysis.derive(inv)
         own = {i for i in edited if i in inv.entities}
-        first = self._entity_pages(inv, derived, specs, own, started)
+        first = self._entity_pages(inv, derived, own, started)
         links = [f"{i}.md)" for i in own] + [f"{i}.md#" for i in own]
         near = {posixpath.basename(p)[:-3] for p, text in self.files.items()
                 if p.startswith(f"{ENTITY_DIR}/") and isinstance(text, str) and any(x in text for x in links)}
         for text in first.values():
             near |= {posixpath.basename(t) for t in _MD_TARGET.findall(text)}
-        self._entity_pages(inv, derived, specs, near - own, started)
+        self._entity_pages(inv, derived, near - own, started)
         return True
 
-    def _entity_pages(self, inv: model.Investigation, derived: analysis.Derived, specs: Mapping[str, MapSpec],
-                      ids: set[str], started: float) -> dict[str, str]:
-        """Make, render and serve these entity pages (their diagrams laid out in one Graphviz run);
-        the pages' Markdown back."""
+    def _entity_pages(self, inv: model.Investigation, derived: analysis.Derived, ids: set[str],
+                      started: float) -> dict[str, str]:
+        """Make, render and serve these entity pages (their maps worked out alone, their diagrams
+        laid out in one Graphviz run); the pages' Markdown back."""
         wanted = sorted(i for i in ids if i in inv.entities)
+        specs = mapdata.all_maps(inv, wanted)
         diagrams = overviews.entity_diagrams(inv, derived, wanted)
         made = [contexts.entity_page(inv, derived, inv.entities[i], specs.get(i), diagram=diagrams.get(i))
                 for i in wanted]
