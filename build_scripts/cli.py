@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,7 @@ from build_scripts.tools.sitedir import swap_in
 Command = Callable[[argparse.Namespace], int]  # a subcommand: parsed arguments in, exit status out
 
 if TYPE_CHECKING:
+    from build_scripts.pages.search import SearchEntry
     from build_scripts.tools.pipeline import GenerateResult
 
 
@@ -236,7 +237,9 @@ def cmd_site(args: argparse.Namespace) -> int:
     if result is None:
         return 1
     if args.engine == "html":
-        return _html_site(args, result)
+        files, search, timings = result.files, result.search, result.timings
+        del result  # the cards and the model are done with: their memory is free for converting pages
+        return _html_site(args, files, search, timings)
     status = build_site(Path(args.config), Path(args.site), source_date_epoch(Path(args.cards)))
     if status:
         print("mkdocs build failed; the previous site/ is untouched", file=sys.stderr)
@@ -245,7 +248,8 @@ def cmd_site(args: argparse.Namespace) -> int:
     return 0
 
 
-def _html_site(args: argparse.Namespace, result: GenerateResult) -> int:
+def _html_site(args: argparse.Namespace, files: Mapping[str, str | bytes],
+               search: Mapping[str, tuple[SearchEntry, ...]], generated: Mapping[str, float]) -> int:
     """The fast path: generated pages rendered to HTML here, MkDocs builds the hand-written ones."""
     from build_scripts.tools import htmlsite
     from build_scripts.tools.pipeline import GENERATED_DIRS
@@ -253,8 +257,8 @@ def _html_site(args: argparse.Namespace, result: GenerateResult) -> int:
     started = time.perf_counter()
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(Path(args.cards))
     try:
-        timings = htmlsite.build(result.files, Path(args.docs), Path(args.config), Path(args.site), GENERATED_DIRS,
-                                 search=result.search)
+        timings = htmlsite.build(files, Path(args.docs), Path(args.config), Path(args.site), GENERATED_DIRS,
+                                 search=search)
     except htmlsite.SiteError as err:
         print(err, file=sys.stderr)
         print("site build failed; the previous site/ is untouched", file=sys.stderr)
@@ -264,7 +268,7 @@ def _html_site(args: argparse.Namespace, result: GenerateResult) -> int:
             print(f"[{seconds:6.1f}s] {name}", file=sys.stderr)
     if getattr(args, "timings", None):
         path = Path(args.timings)
-        path.write_text(json.dumps({**result.timings, **{f"site: {k}": v for k, v in timings.items()}},
+        path.write_text(json.dumps({**generated, **{f"site: {k}": v for k, v in timings.items()}},
                                    indent=2) + "\n", encoding="utf-8")
     print(f"site built into {args.site}/ in {time.perf_counter() - started:.1f}s")
     return 0

@@ -111,13 +111,15 @@ def test_a_broken_link_or_anchor_fails_the_build_with_a_clear_message(tmp_path: 
     project = make_project(tmp_path / "p", ROOT / "tests" / "fixtures" / "mini")
     (project / "docs" / "index.md").write_text("# Mini\n")
     result = generate(project / "entities", project / "docs")
-    files = {**result.files, "entities/zz.md": "# Z\n\n[x](nope.md#a) [y](acme-china.md#nowhere)\n"}
+    files = {**result.files, "entities/zz.md": "# Z\n\n[x](nope.md#a) [y](acme-china.md#nowhere) [z](#here) [z](#z)\n"}
     with pytest.raises(htmlsite.SiteError) as raised:
         htmlsite.build(files, project / "docs", project / "mkdocs.yml", project / "site", GENERATED_DIRS)
     message = str(raised.value)
     assert "entities/zz.md: link to nope.md#a: no such page" in message
     assert "entities/zz.md: link to acme-china.md#nowhere: no such anchor 'nowhere' in entities/acme-china.md" \
         in message
+    assert "entities/zz.md: link to #here: no such anchor 'here' in entities/zz.md" in message
+    assert "'z'" not in message  # the heading's own anchor
     assert not (project / "site").exists()  # nothing half-built is swapped in
 
 

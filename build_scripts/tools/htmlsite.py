@@ -551,8 +551,22 @@ def _render_chunk(chunk: list[Job]) -> list[Done]:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(assemble(page, shells[key], _worker["site_description"], tags), encoding="utf-8")
         records = search_records(page, MAX_TEXT) if entries is None else model_records(path, page.meta, entries)
-        done.append(Done(path, page.ids, page.links, page.broken, records))
+        done.append(Done(path, page.ids, *_other_pages_links(page), records))
     return done
+
+
+def _other_pages_links(page: Converted) -> tuple[list[Link], list[str]]:
+    """The page's links into other pages with an anchor, one per target and anchor (the anchors
+    are checked once every page is made), and its broken links, anchors in the page itself
+    checked here: only what the whole-site check needs goes back to the main process."""
+    broken = list(page.broken)
+    others: dict[tuple[str, str], Link] = {}
+    for link in page.links:
+        if link.target != page.path:
+            others.setdefault((link.target, link.anchor), link)
+        elif link.anchor not in page.ids:
+            broken.append(f"{page.path}: link to {link.written}: no such anchor '{link.anchor}' in {page.path}")
+    return list(others.values()), broken
 
 
 # ---------------------------------------------------------------------------- the build

@@ -104,8 +104,6 @@ class Preview:
         problems = self.session.problems()
         self.session.finish()
         self._problems(problems)
-        gc.collect()
-        gc.freeze()  # what the first build keeps is not scanned by every later collection
         return True
 
     def _write_others(self, files: Mapping[str, str | bytes]) -> None:
