@@ -160,7 +160,11 @@ def edit_loop(folder: Path, log: Path, limit: float, startup: float = 3600.0) ->
         return time.perf_counter() - started
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # busy in a full rebuild of a large site: stop it outright
+            server.kill()
+            server.wait()
 
 
 def measure(entities: int, seed: int, work: Path, *, edit_limit: float = 120.0, mkdocs_max: int = 2000,
