@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT, serve_folder
 from test_browser import ARGS, CHROMIUM
 
+from build_scripts import schema as s
 from build_scripts.cards.validate import validate_dir
 from build_scripts.model import entities as model
 
@@ -82,9 +83,14 @@ def test_goods_find_the_entity_that_supplied_them_not_the_map(search_page: Any) 
 def distinctive_goods() -> list[tuple[str, str]]:
     """(goods, supplier) for goods that one entity supplied and whose words no other's goods all hold."""
     words = lambda text: set(re.findall(r"\w+", text.lower()))  # noqa: E731
-    supplied = [(r.goods, e.id) for e in SEED.entities.values() for r in e.relations if r.goods]
+    supplied = [(r.goods, e.id) for e in SEED.entities.values() for r in e.relations
+                if r.goods and s.RELATION_TYPES[r.type].moves]
     return sorted((goods, who) for goods, who in supplied
                   if not any(words(goods) <= words(other) for other, by in supplied if by != who))
+
+
+def test_the_seed_has_distinctive_goods_to_search_for() -> None:
+    assert len(distinctive_goods()) >= 8, distinctive_goods()
 
 
 @pytest.mark.parametrize(("goods", "entity_id"), distinctive_goods())

@@ -8,14 +8,17 @@ reads (``location``, ``title``, ``text``; tags and boost are added from the page
 
 - the page itself: its name and aliases as the title, as its heading reads; kind, country,
   identifiers and the summary as text;
+- for a source, what identifies it: title as published, publisher, authors, date;
 - what it supplied, when the cards say so: the goods as the title of a record of their own, so a
   search for the goods finds the supplier first (titles weigh a thousand times the text), and a page
   that only mentions those goods, in a denial or a reply, comes after it;
-- each group of relations, its sanctions and its events: one line per claim with its status.
+- each group of relations, its sanctions and its events: one line per claim with its status, its
+  details (goods, end use, value, via, role, note) and what the replies to it say.
 
 Replies given, the network, the map, the timeline, the sources and the corrections are left out:
-each repeats what another record or page already holds. A record's anchor is an id the page
-carries (tests check every one).
+each repeats what another record or page already holds. A record names the heading it belongs to
+(``heading``); the site build points it at that heading's id as the page got it, so an entity
+named like one of its own sections still gets the right anchor.
 """
 
 from __future__ import annotations
@@ -30,11 +33,12 @@ from markupsafe import Markup
 from build_scripts import schema as s
 from build_scripts.base.text import slugify
 from build_scripts.model.entities import Entity
-from build_scripts.pages.kit import ClaimRow, country_name
+from build_scripts.pages.kit import ClaimRow, country_name, show_date
 from build_scripts.pages.rows import EventRow
 
 SUPPLIED_ANCHOR = "supplied"
-MAX_TEXT = 600  # characters of a record's text; a longer summary is cut at a word
+MAX_TEXT = 600  # characters of a record's text, cut at a word
+MAX_PAGE_TEXT = 1200  # the page's own record: the summary
 
 _CITES = re.compile(r"\s*\[\^[^\]]+\]")  # a footnote mark, with the space before it
 _LINKS = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -43,11 +47,13 @@ _TAGS = re.compile(r"<[^>]+>")
 
 @dataclass(frozen=True)
 class SearchEntry:
-    """One search record of a page: ``anchor`` is an id on the page, or "" for the page itself."""
+    """One search record of a page: ``anchor`` is an id on the page, or "" for the page itself;
+    ``heading``, when set, is the text of the heading the record belongs to (its id is the page's)."""
 
     anchor: str
     title: str
     text: str
+    heading: str = ""
 
 
 def plain(value: object) -> str:
@@ -72,6 +78,14 @@ def _lines(items: Iterable[str]) -> str:
     return _cut("; ".join(item for item in items if item))
 
 
+def _claim_line(row: ClaimRow) -> str:
+    parts = [f"{plain(row.lead)} ({plain(row.status).lower()})"]
+    parts.extend(f"{label}: {plain(value)}" for label, value in row.details)
+    # what the reply says, not who gave it: the replier's name would make this page compete with its own
+    parts.extend(f"reply: {plain(reply.summary)}" for reply in row.responses)
+    return ", ".join(parts)
+
+
 def entity_entries(entity: Entity, *, summary: Markup | None, supplied: tuple[str, ...],
                    groups: tuple[tuple[str, tuple[ClaimRow, ...]], ...],
                    sanctions_sentence: Markup | None, events: tuple[EventRow, ...]) -> tuple[SearchEntry, ...]:
@@ -88,15 +102,19 @@ def entity_entries(entity: Entity, *, summary: Markup | None, supplied: tuple[st
     facts.extend(f"{i.scheme}: {i.value}." for i in entity.identifiers)
     if summary:
         facts.append(plain(summary))
-    entries = [SearchEntry("", title, _cut(" ".join(facts)))]
+    entries = [SearchEntry("", title, _cut(" ".join(facts), MAX_PAGE_TEXT))]
+    if entity.kind == "source":
+        published = [entity.title or "", entity.publisher or "", ", ".join(entity.authors),
+                     show_date(entity.date) if entity.date else ""]
+        entries.append(SearchEntry("about-this-source", "About this source",
+                                   _cut(". ".join(x for x in published if x)), heading="About this source"))
     if supplied:
         entries.append(SearchEntry(SUPPLIED_ANCHOR, "Supplied: " + "; ".join(supplied), ""))
     if sanctions_sentence:
-        entries.append(SearchEntry("sanctions", "Sanctions", _cut(plain(sanctions_sentence))))
+        entries.append(SearchEntry("sanctions", "Sanctions", _cut(plain(sanctions_sentence)), heading="Sanctions"))
     for group, rows in groups:
-        entries.append(SearchEntry(slugify(group), group, _lines(
-            f"{plain(row.lead)} ({plain(row.status).lower()})" for row in rows)))
+        entries.append(SearchEntry(slugify(group), group, _lines(_claim_line(row) for row in rows), heading=group))
     if events:
         entries.append(SearchEntry("events", "Events", _lines(
-            f"{plain(row.when)}: {plain(row.summary)}" for row in events)))
+            f"{plain(row.when)}: {plain(row.summary)}" for row in events), heading="Events"))
     return tuple(entries)

@@ -43,6 +43,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
+from build_scripts.pages.kit import BROWSE_DIR
 from build_scripts.pages.search import MAX_TEXT, SearchEntry
 from build_scripts.tools.sitedir import swap_in
 
@@ -413,19 +414,45 @@ def _fill(shell: Shell, values: dict[Slot, str | None], repeat: dict[Slot, list[
     return "".join(out)
 
 
-def model_records(path: str, meta: Mapping[str, Any], entries: Iterable[SearchEntry]) -> list[dict[str, Any]]:
+def model_records(page: Converted, entries: Iterable[SearchEntry]) -> list[dict[str, Any]]:
     """Records made from the page's search entries (pages/search.py), in the shape Material's indexer
     gives: tags and boost from the front matter on each record, text and title HTML-escaped (the
-    search box shows them as HTML)."""
+    search box shows them as HTML). An entry that names its heading points at the id that heading
+    got on this page; an anchor the page does not have is dropped (the record points at the page)."""
     extra: dict[str, Any] = {}
-    if meta.get("tags"):
-        extra["tags"] = [str(tag) for tag in meta["tags"]]
-    search = meta.get("search")
+    if page.meta.get("tags"):
+        extra["tags"] = [str(tag) for tag in page.meta["tags"]]
+    search = page.meta.get("search")
     if isinstance(search, dict) and search.get("boost"):
         extra["boost"] = search["boost"]
-    url = page_url(path)
-    return [{"location": url + (f"#{e.anchor}" if e.anchor else ""), "title": html.escape(e.title, quote=False),
-             "text": html.escape(e.text, quote=False), **extra} for e in entries]
+    url = page_url(page.path)
+    headings = _heading_ids(page.toc)
+    records = []
+    for entry in entries:
+        anchor = headings.get(entry.heading, entry.anchor) if entry.heading else entry.anchor
+        if anchor not in page.ids:
+            anchor = ""
+        records.append({"location": url + (f"#{anchor}" if anchor else ""),
+                        "title": html.escape(entry.title, quote=False), "text": html.escape(entry.text, quote=False),
+                        **extra})
+    return records
+
+
+def _heading_ids(toc: Any) -> dict[str, str]:
+    """Each heading's text (below the page title) -> its id, the first heading of that text."""
+    found: dict[str, str] = {}
+
+    def walk(items: Iterable[Any]) -> None:
+        for item in items:
+            found.setdefault(html.unescape(re.sub(r"<[^>]+>", "", item.title)), item.id)
+            walk(item.children)
+
+    items = list(toc)
+    walk(items[0].children if items and items[0].level == 1 else items)
+    return found
+
+
+LIST_PAGES = (f"{BROWSE_DIR}/",)  # their records' text is cut: they list entities whose own pages should come first
 
 
 def search_records(page: Converted, limit: int | None = None) -> list[dict[str, Any]]:
@@ -550,7 +577,10 @@ def _render_chunk(chunk: list[Job]) -> list[Done]:
         out = site / page_url(path) / "index.html"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(assemble(page, shells[key], _worker["site_description"], tags), encoding="utf-8")
-        records = search_records(page, MAX_TEXT) if entries is None else model_records(path, page.meta, entries)
+        if entries is not None:
+            records = model_records(page, entries)
+        else:
+            records = search_records(page, MAX_TEXT if path.startswith(LIST_PAGES) else None)
         done.append(Done(path, page.ids, *_other_pages_links(page), records))
     return done
 
