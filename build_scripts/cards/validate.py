@@ -321,6 +321,7 @@ class _FileCheck:
     """What checking one file found on its own, before the cards are checked against each other."""
 
     stamp: tuple[int, int, int, int]  # modification and change time, size and inode when it was read
+    settled: bool  # read two seconds or more after its last change: a later save cannot share its stamp
     problems: tuple[Problem, ...]  # reading the file, its name and folder
     field_problems: tuple[Problem, ...]  # its fields, against the schema
     display: str
@@ -330,6 +331,9 @@ class _FileCheck:
     refs: tuple[_PendingRef, ...]
     name_at: tuple[int, int]
     load_seconds: float
+
+
+SETTLED_NS = 2_000_000_000  # file systems with coarse timestamps: a save within this of a read may keep its stamp
 
 
 class CardCache:
@@ -349,21 +353,23 @@ def _stamp(path: Path) -> tuple[int, int, int, int]:
 
 
 def _check_file(path: Path, cards_dir: Path, stamp: tuple[int, int, int, int]) -> _FileCheck:
+    settled = time.time_ns() - stamp[0] >= SETTLED_NS
     folder = path.parent.relative_to(cards_dir).as_posix()
     started = time.perf_counter()
     card, load_problems = load_card(path, "" if folder == "." else folder)
     seconds = time.perf_counter() - started
     if card is None:
-        return _FileCheck(stamp, tuple(load_problems), (), display_path(path), None, None, None, (), (1, 1), seconds)
+        return _FileCheck(stamp, settled, tuple(load_problems), (), display_path(path), None, None, None, (), (1, 1),
+                          seconds)
     card_id, kind, id_problems = _card_identity(card, cards_dir)
     problems = (*load_problems, *id_problems)
     if card_id is None or kind is None:
-        return _FileCheck(stamp, problems, (), card.display, card_id, kind, None, (), (1, 1), seconds)
+        return _FileCheck(stamp, settled, problems, (), card.display, card_id, kind, None, (), (1, 1), seconds)
     checker = _CardChecker(card, card_id)
     data = checker.check(s.CARD_RECORDS[kind], card.root, ())
     checked = CheckedCard(card_id, kind, card.display, data) if isinstance(data, dict) else None
     name_at = next((_pos(v) for k, v in card.root.value if k.value == "name"), (1, 1))
-    return _FileCheck(stamp, problems, tuple(checker.problems), card.display, card_id, kind, checked,
+    return _FileCheck(stamp, settled, problems, tuple(checker.problems), card.display, card_id, kind, checked,
                       tuple(checker.refs), name_at, seconds)
 
 
@@ -384,7 +390,7 @@ def validate_dir(cards_dir: Path, cache: CardCache | None = None) -> Validation:
     for path in paths:
         stamp = _stamp(path)
         done = cache.files.get(path) if cache is not None else None
-        if done is None or done.stamp != stamp:
+        if done is None or done.stamp != stamp or not done.settled:
             done = _check_file(path, cards_dir, stamp)
             load_seconds += done.load_seconds
         seen[path] = done

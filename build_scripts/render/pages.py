@@ -9,6 +9,7 @@ pages whose card is gone are deleted.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import tempfile
@@ -100,8 +101,14 @@ class Rendered:
     search: tuple[SearchEntry, ...] | None
 
 
+@functools.cache
+def _shared_environment() -> jinja2.Environment:
+    """One environment (templates compiled once) for every range a process renders."""
+    return environment()
+
+
 def _render_range(bounds: tuple[int, int]) -> list[Rendered]:
-    env, make = environment(), _FORKED["make"]
+    env, make = _shared_environment(), _FORKED["make"]
     return [Rendered(page.path, render_page(env, page), page.search) for page in map(make, range(*bounds))]
 
 

@@ -242,6 +242,7 @@ def report(results: list[Figures]) -> str:
 
 
 def run(sizes: list[int], seed: int, work: Path, out: Path, mkdocs_max: int = 2000) -> list[Figures]:
+    work = work.resolve()  # the commands run inside the project folders it holds
     results = [measure(n, seed, work, mkdocs_max=mkdocs_max) for n in sizes]
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import html
 import json
+import multiprocessing
 import posixpath
 import re
 import shutil
@@ -145,7 +146,7 @@ class Preview:
         pages = {p: str(t) for p, t in changed.items() if p.endswith(".md")}
         small = {p: t for p, t in pages.items() if len(t) <= LAZY_BYTES}
         try:  # entity-sized pages first, so the edited card's page is served soonest; big browse pages after
-            self.search.update(result.search)
+            self.search = dict(result.search)  # every entity page's entries, as the cards now are
             self.session.render(small, search=self.search)
             self.session.render({p: t for p, t in pages.items() if p not in small}, search=self.search)
         except htmlsite.SiteError:  # a page in a new folder: build everything again
@@ -298,6 +299,8 @@ def serve(cards: Path, docs: Path, config: Path, address: tuple[str, int], say: 
     server.daemon_threads = True
 
     def stop(signum: int, frame: object) -> None:
+        for child in multiprocessing.active_children():  # a full rebuild's workers: stop them too
+            child.terminate()
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
