@@ -102,7 +102,7 @@ def test_entity_records_come_from_the_cards_and_point_at_the_page_s_headings(bot
                                 "{{ config.site_name }} stays text.")
     assert acme["#supplied"]["title"] == "Supplied: radio [parts]"
     assert acme["#sanctions"]["text"] == "Designated by Treasury in January 2023 under the Russia-related program."
-    assert acme["#supply-and-trade"]["text"].startswith("Supplied goods to Buyer RU (disputed), Goods: radio [parts]")
+    assert acme["#supply-and-trade"]["text"].startswith("Supplied goods to Buyer RU (disputed). Goods: radio [parts].")
     assert acme[""]["boost"] > 1
     source = {d["location"]: d for d in records}["entities/daily-report/#about-this-source"]
     assert source["text"] == "Radios for the front. The Daily. A. Writer, B. Writer. February 2023"

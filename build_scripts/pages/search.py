@@ -82,8 +82,8 @@ def _claim_line(row: ClaimRow) -> str:
     parts = [f"{plain(row.lead)} ({plain(row.status).lower()})"]
     parts.extend(f"{label}: {plain(value)}" for label, value in row.details)
     # what the reply says, not who gave it: the replier's name would make this page compete with its own
-    parts.extend(f"reply: {plain(reply.summary)}" for reply in row.responses)
-    return ", ".join(parts)
+    parts.extend(f"Reply: {plain(reply.summary)}" for reply in row.responses)
+    return " ".join(part if part.endswith(".") else part + "." for part in parts)
 
 
 def entity_entries(entity: Entity, *, summary: Markup | None, supplied: tuple[str, ...],
@@ -113,7 +113,8 @@ def entity_entries(entity: Entity, *, summary: Markup | None, supplied: tuple[st
     if sanctions_sentence:
         entries.append(SearchEntry("sanctions", "Sanctions", _cut(plain(sanctions_sentence)), heading="Sanctions"))
     for group, rows in groups:
-        entries.append(SearchEntry(slugify(group), group, _lines(_claim_line(row) for row in rows), heading=group))
+        entries.append(SearchEntry(slugify(group), group, _cut(" ".join(_claim_line(row) for row in rows)),
+                                   heading=group))
     if events:
         entries.append(SearchEntry("events", "Events", _lines(
             f"{plain(row.when)}: {plain(row.summary)}" for row in events), heading="Events"))
