@@ -225,7 +225,11 @@ def test_some_valid_investigations_build_into_a_strict_site_without_live_script(
         (project / "docs" / "index.md").write_text(f"# Test\n\n[First](entities/{first}.md)\n", encoding="utf-8")
         done = build_site(project)
         assert done.returncode == 0, done.stdout + done.stderr
-        for page in (project / "site" / "entities").glob("*/index.html"):
+        shutil.move(project / "site", project / "site-html")
+        done = build_site(project, engine="mkdocs")  # the all-MkDocs build, strict, of the same cards
+        assert done.returncode == 0, done.stdout + done.stderr
+        for page in [*(project / "site" / "entities").glob("*/index.html"),
+                     *(project / "site-html" / "entities").glob("*/index.html")]:
             parser = Urls()
             parser.feed(page.read_text(encoding="utf-8"))
             unsafe = [u for u in parser.found

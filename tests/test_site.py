@@ -110,10 +110,11 @@ def test_navigation_lists_index_pages_not_every_entity(seed_site):
     assert "entities/" not in html  # the page itself links no entity, so any would come from the nav
 
 
-def test_broken_link_fails_the_strict_build(tmp_path):
+@pytest.mark.parametrize("engine", ["html", "mkdocs"])
+def test_broken_link_fails_the_strict_build(tmp_path, engine):
     project = make_project(tmp_path / "p", ROOT / "entities")
     (project / "docs" / "method.md").write_text("# Method\n\n[gone](entities/no-such-entity.md)\n")
-    done = build_site(project)
+    done = build_site(project, engine=engine)
     assert done.returncode == 1
     assert "no-such-entity.md" in done.stderr
     assert not (project / "site").exists()
