@@ -252,6 +252,7 @@ def _html_site(args: argparse.Namespace, files: Mapping[str, str | bytes],
                search: Mapping[str, tuple[SearchEntry, ...]], generated: Mapping[str, float]) -> int:
     """The fast path: generated pages rendered to HTML here, MkDocs builds the hand-written ones."""
     from build_scripts.tools import htmlsite
+    from build_scripts.tools.mdpages import SiteError
     from build_scripts.tools.pipeline import GENERATED_DIRS
 
     started = time.perf_counter()
@@ -259,7 +260,7 @@ def _html_site(args: argparse.Namespace, files: Mapping[str, str | bytes],
     try:
         timings = htmlsite.build(files, Path(args.docs), Path(args.config), Path(args.site), GENERATED_DIRS,
                                  search=search)
-    except htmlsite.SiteError as err:
+    except SiteError as err:
         print(err, file=sys.stderr)
         print("site build failed; the previous site/ is untouched", file=sys.stderr)
         return 1

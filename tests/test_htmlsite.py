@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from conftest import ROOT, build_site, make_project, run_cli
 
-from build_scripts.pages.search import MAX_TEXT, SearchEntry
+from build_scripts.pages.search import MAX_TEXT
 from build_scripts.tools import htmlsite
 from build_scripts.tools.linkcheck import broken_links
+from build_scripts.tools.mdpages import SiteError
 from build_scripts.tools.pipeline import GENERATED_DIRS, generate
 
 
@@ -136,7 +137,7 @@ def test_a_broken_link_or_anchor_fails_the_build_with_a_clear_message(tmp_path: 
     (project / "docs" / "index.md").write_text("# Mini\n")
     result = generate(project / "entities", project / "docs")
     files = {**result.files, "entities/zz.md": "# Z\n\n[x](nope.md#a) [y](acme-china.md#nowhere) [z](#here) [z](#z)\n"}
-    with pytest.raises(htmlsite.SiteError) as raised:
+    with pytest.raises(SiteError) as raised:
         htmlsite.build(files, project / "docs", project / "mkdocs.yml", project / "site", GENERATED_DIRS)
     message = str(raised.value)
     assert "entities/zz.md: link to nope.md#a: no such page" in message
@@ -145,29 +146,3 @@ def test_a_broken_link_or_anchor_fails_the_build_with_a_clear_message(tmp_path: 
     assert "entities/zz.md: link to #here: no such anchor 'here' in entities/zz.md" in message
     assert "'z'" not in message  # the heading's own anchor
     assert not (project / "site").exists()  # nothing half-built is swapped in
-
-
-def test_card_text_shaped_like_a_marker_stays_text() -> None:
-    markers = htmlsite.Markers()
-    page = (f'<html><head><title>{markers("title")}</title></head><body><nav><label class="md-nav__title" '
-            'for="__toc">L</label><ul class="md-nav__list" data-md-component="toc"><li>x</li></ul></nav>'
-            f'<article><h1 id="{markers("hone")}">x</h1><p>{markers("content")}</p></article></body></html>')
-    shell = htmlsite.cut_shell(page, markers)
-    text = f"<p>{markers('title')} and {markers('content')}</p>"  # as if a card said so
-    values: dict[str, str | None] = {"content": text, "toc": None, "title": "T", "hone": "h"}
-    filled = htmlsite._fill(shell, values, {"tag": []})
-    assert text in filled  # inserted once, never scanned for markers again
-    assert filled.startswith("<html><head><title>T</title>")
-
-
-def test_a_record_points_at_its_heading_as_the_page_numbered_it() -> None:
-    # An entity named like one of its own sections: the heading below gets "people_1", not "people".
-    converter = htmlsite.Converter(["toc", "footnotes"], {"toc": {"permalink": True}}, frozenset())
-    page = converter.convert("entities/people.md", "# People\n\n<p id=\"supplied\">x</p>\n\n## Relations\n\n"
-                                                   "### People\n\nEmploys Jane.\n")
-    entries = [SearchEntry("", "People", "A party."),
-               SearchEntry("people", "People", "Employs Jane.", heading="People"),
-               SearchEntry("supplied", "Supplied: radios", ""),
-               SearchEntry("events", "Events", "", heading="Events")]  # no such heading: the page itself
-    assert [r["location"] for r in htmlsite.model_records(page, entries)] == [
-        "entities/people/", "entities/people/#people_1", "entities/people/#supplied", "entities/people/"]

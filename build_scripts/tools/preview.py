@@ -35,6 +35,7 @@ from build_scripts.pages.kit import ENTITY_DIR
 from build_scripts.pages.search import SearchEntry
 from build_scripts.render.pages import render_pages
 from build_scripts.tools import htmlsite
+from build_scripts.tools.mdpages import SiteError, page_url
 from build_scripts.tools.pipeline import GENERATED_DIRS, generate, page_search
 
 Say = Callable[[str], None]
@@ -149,7 +150,7 @@ class Preview:
             self.search = dict(result.search)  # every entity page's entries, as the cards now are
             self.session.render(small, search=self.search)
             self.session.render({p: t for p, t in pages.items() if p not in small}, search=self.search)
-        except htmlsite.SiteError:  # a page in a new folder: build everything again
+        except SiteError:  # a page in a new folder: build everything again
             self.files = {}
             self.session = None
             shutil.rmtree(self.scratch, ignore_errors=True)
@@ -158,7 +159,7 @@ class Preview:
             return True
         self._write_others(changed)
         for gone in set(self.files) - set(result.files):
-            (self.root / (htmlsite.page_url(gone) + "index.html" if gone.endswith(".md") else gone)).unlink(
+            (self.root / (page_url(gone) + "index.html" if gone.endswith(".md") else gone)).unlink(
                 missing_ok=True)
             self.session.results.pop(gone, None)
         self.files = dict(result.files)

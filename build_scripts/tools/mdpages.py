@@ -1,0 +1,133 @@
+"""Generated pages converted as MkDocs converts them: Python-Markdown set up from mkdocs.yml, `.md`
+links resolved to final URLs and collected for the whole-site check, and the URLs MkDocs gives pages."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+_ID = re.compile(r'\sid="([^"]*)"')
+
+
+class SiteError(Exception):
+    """A problem that stops the build, with a message for people."""
+
+
+def page_url(path: str) -> str:
+    """The URL MkDocs gives a page under ``use_directory_urls``: ``a/b.md`` → ``a/b/``."""
+    stem = path[:-3]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def file_url(path: str) -> str:
+    return page_url(path) if path.endswith(".md") else path
+
+
+def relative_url(url: str, base: str) -> str:
+    """``url`` relative to the page at ``base`` (both site-relative), like MkDocs."""
+    base_dir = base if base.endswith("/") or not base else posixpath.dirname(base) + "/"
+    base_parts = [p for p in base_dir.split("/") if p]
+    parts = [p for p in url.split("/") if p]
+    common = 0
+    for a, b in zip(base_parts, parts, strict=False):
+        if a != b:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(base_parts) - common) + parts[common:]) or "."
+    return rel + "/" if url.endswith("/") and rel != "." else (rel + "/" if rel == "." else rel)
+
+
+@dataclass
+class Link:
+    source: str   # page path under docs/
+    written: str  # the link as the page wrote it
+    target: str   # resolved path under docs/
+    anchor: str
+
+
+class _Links(Treeprocessor):
+    """MkDocs's link rewriting: relative ``.md`` and file links become final URLs."""
+
+    def __init__(self, md: markdown.Markdown, known: frozenset[str]) -> None:
+        super().__init__(md)
+        self.known = known
+        self.path = ""
+        self.links: list[Link] = []
+        self.broken: list[str] = []
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            key = "href" if element.tag == "a" else "src" if element.tag == "img" else None
+            if key is None:
+                continue
+            url = element.get(key)
+            if url is not None:
+                element.set(key, self.rewrite(url))
+
+    def rewrite(self, url: str) -> str:
+        scheme, netloc, path, query, anchor = urlsplit(url)
+        if scheme or netloc or url.startswith(("/", "\\")) or "\x02amp\x03" in url:
+            return url
+        if not path:
+            if anchor:
+                self.links.append(Link(self.path, url, self.path, anchor))
+            return url
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(self.path), unquote(path)).lstrip("/"))
+        if target not in self.known:
+            self.broken.append(f"{self.path}: link to {url}: no such page")
+            return url
+        if anchor:
+            self.links.append(Link(self.path, url, target, anchor))
+        return urlunsplit(("", "", relative_url(file_url(target), page_url(self.path)), query, anchor))
+
+
+@dataclass
+class Converted:
+    path: str
+    meta: dict[str, Any]
+    title: str          # HTML text: the generator escaped card text in front matter, as MkDocs prints it
+    content: str        # HTML
+    toc: Any            # mkdocs TableOfContents
+    ids: frozenset[str]
+    links: list[Link]
+    broken: list[str]
+
+
+class Converter:
+    """Python-Markdown set up like MkDocs's, reused page after page with ``reset()``."""
+
+    def __init__(self, extensions: list[Any], configs: Mapping[str, Any], known: frozenset[str]) -> None:
+        self.md = markdown.Markdown(extensions=extensions, extension_configs=dict(configs))
+        self.links = _Links(self.md, known)
+        self.md.treeprocessors.register(self.links, "relpath", 0)
+
+    def convert(self, path: str, text: str) -> Converted:
+        from mkdocs.structure.toc import get_toc
+        from mkdocs.utils.meta import get_data
+
+        body, meta = get_data(text)
+        self.md.reset()
+        self.links.path, self.links.links, self.links.broken = path, [], []
+        content = self.md.convert(body)
+        tokens = getattr(self.md, "toc_tokens", [])
+        title = meta.get("title")
+        if not isinstance(title, str):
+            first = tokens[0] if tokens and tokens[0]["level"] == 1 else None
+            title = re.sub(r"<[^>]+>", "", first["name"]) if first else \
+                html.escape(posixpath.basename(path)[:-3].replace("-", " ").capitalize())
+        return Converted(path, meta, title, content, get_toc(tokens), frozenset(_ID.findall(content)),
+                         self.links.links, self.links.broken)
+
