@@ -17,6 +17,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Debian's Chromium, which `make test` installs; every browser test and `make screenshots` launch it so.
+CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"),
+                              shutil.which("google-chrome")) if p and Path(p).exists()), None)
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

@@ -11,6 +11,7 @@ import contextlib
 import sys
 from pathlib import Path
 
+from conftest import ARGS, CHROMIUM
 from conftest import serve_folder as serve
 from playwright.sync_api import sync_playwright
 
@@ -30,7 +31,6 @@ PAGES = {
     "supply-chains": "browse/supply-chains/",
     "timeline": "browse/timeline/",
 }
-CHROMIUM = "/usr/bin/chromium"
 
 
 def shoot(site: Path, out: Path) -> list[Path]:
@@ -39,7 +39,7 @@ def shoot(site: Path, out: Path) -> list[Path]:
     written = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             for width in WIDTHS:
                 context = browser.new_context(viewport={"width": width, "height": 900 if width > 600 else 844},
                                               device_scale_factor=1)

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, serve_folder
-from test_browser import ARGS, CHROMIUM
+from conftest import ARGS, CHROMIUM, ROOT, serve_folder
 
 pytestmark = pytest.mark.browser
 

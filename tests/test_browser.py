@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import threading
-from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import FIXTURES, ROOT, build_site, make_project
+from conftest import ARGS, CHROMIUM, FIXTURES, ROOT, build_site, make_project
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"),
-                              shutil.which("google-chrome")) if p and Path(p).exists()), None)
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -174,17 +169,7 @@ def test_map_loads_after_instant_navigation(browser, tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         page = browser.new_page()
-        page.goto(origin, wait_until="load")
-        page.wait_for_load_state("networkidle")  # Material fetches sitemap.xml before it intercepts clicks
-        page.evaluate("() => { window.__sameDocument = true; }")
-        page.click("article a[href$='entities/spacety-china/']")
-        page.wait_for_url("**/entities/spacety-china/")
-        page.wait_for_selector("iframe.entity-map")
-        assert page.evaluate("() => window.__sameDocument === true"), "navigation.instant did not handle the click"
-        iframe = page.locator("iframe.entity-map")
-        iframe.scroll_into_view_if_needed()
-        frame = iframe.element_handle().content_frame()
-        frame.wait_for_load_state("load")
+        frame = open_entity_map_after_instant_navigation(page, origin, "spacety-china")
         frame.wait_for_function("() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 3")
         # Network nodes are links too.
         page.locator("svg.network a.node", has_text="Terra Tech").click()
@@ -193,6 +178,23 @@ def test_map_loads_after_instant_navigation(browser, tmp_path):
         page.close()
     finally:
         server.shutdown()
+
+
+def open_entity_map_after_instant_navigation(page: Any, home: str, entity_id: str) -> Any:
+    """From the home page, click the entity's link (Material's instant navigation must handle it, in
+    the same document) and wait for the entity's map iframe to load; the map's frame back."""
+    page.goto(home, wait_until="load")
+    page.wait_for_load_state("networkidle")  # Material fetches sitemap.xml before it intercepts clicks
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.click(f"article a[href$='entities/{entity_id}/']")
+    page.wait_for_url(f"**/entities/{entity_id}/")
+    page.wait_for_selector("iframe.entity-map")
+    assert page.evaluate("() => window.__sameDocument === true"), "navigation.instant did not handle the click"
+    iframe = page.locator("iframe.entity-map")
+    iframe.scroll_into_view_if_needed()
+    frame = iframe.element_handle().content_frame()
+    frame.wait_for_load_state("load")
+    return frame
 
 
 PLACEHOLDERS = ["///Footnotes Go Here///", "@@MAP-DATA@@", "@@MAP-TITLE@@", "[TOC]", "klzzwxh:0", "<!-- more -->",
@@ -241,17 +243,7 @@ def test_no_live_script_link_after_instant_navigation(browser, hostile_site):
     page = browser.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(f"{hostile_site}/", wait_until="load")
-    page.wait_for_load_state("networkidle")  # Material fetches sitemap.xml before it intercepts clicks
-    page.evaluate("() => { window.__sameDocument = true; }")
-    page.click("article a[href$='entities/scheme-corp/']")
-    page.wait_for_url("**/entities/scheme-corp/")
-    page.wait_for_selector("iframe.entity-map")
-    assert page.evaluate("() => window.__sameDocument === true"), "navigation.instant did not handle the click"
-    iframe = page.locator("iframe.entity-map")
-    iframe.scroll_into_view_if_needed()
-    frame = iframe.element_handle().content_frame()
-    frame.wait_for_load_state("load")
+    frame = open_entity_map_after_instant_navigation(page, f"{hostile_site}/", "scheme-corp")
     frame.evaluate(OPEN_EVERY_TOOLTIP_AND_POPUP)
     assert {f.url: unsafe_urls(f) for f in page.frames if unsafe_urls(f)} == {}
     assert "///Footnotes Go Here///" in page.locator("article").inner_text()

@@ -143,9 +143,9 @@ def test_supply_chains_show_each_links_status_and_the_weakest(seed_site: Path) -
 @pytest.mark.browser
 @pytest.mark.parametrize("page_path", ["entities/spacety-china/", "browse/sanctions/"])
 def test_sanctions_tables_fit_the_screen_at_both_widths(seed_site: Path, page_path: str) -> None:
+    from conftest import ARGS, CHROMIUM
     from conftest import serve_folder as serve
     from playwright.sync_api import sync_playwright
-    from test_browser import ARGS, CHROMIUM
     server, url = serve(seed_site)
     try:
         with sync_playwright() as playwright:

@@ -149,8 +149,8 @@ def test_a_copy_without_history_builds_and_says_so(seed_site):
 
 @pytest.mark.browser
 def test_readers_see_the_correction_and_the_derived_date_in_a_browser(history_site):
+    from conftest import ARGS, CHROMIUM
     from playwright.sync_api import sync_playwright
-    from test_browser import ARGS, CHROMIUM
 
     assert CHROMIUM is not None, "Chromium is not installed; run make test or sudo apt-get install chromium"
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(history_site / "site"))

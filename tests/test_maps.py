@@ -287,7 +287,7 @@ def seed_url(seed_site):
 
 @pytest.fixture(scope="module")
 def browser():
-    from test_browser import ARGS, CHROMIUM
+    from conftest import ARGS, CHROMIUM
     if CHROMIUM is None:
         pytest.fail("Chromium is not installed; run `make test` or `sudo apt-get install chromium`")
     from playwright.sync_api import sync_playwright
