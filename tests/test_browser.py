@@ -249,3 +249,21 @@ def test_no_live_script_link_after_instant_navigation(browser, hostile_site):
     assert "///Footnotes Go Here///" in page.locator("article").inner_text()
     assert page.evaluate("() => window.__pwned || null") is None and dialogs == []
     page.close()
+
+
+def test_search_results_show_hostile_card_text_as_text(browser, hostile_site):
+    # Entity pages' search records are made from card text: in the real search box it prints, runs nothing.
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{hostile_site}/", wait_until="networkidle")
+    page.click("label.md-search__icon, .md-search__input")
+    page.locator("input.md-search__input").type("Place")
+    page.wait_for_selector(".md-search-result__item a.md-search-result__link")
+    page.wait_for_timeout(300)
+    shown = page.locator(".md-search-result").inner_text()
+    assert '<script>window.__pwned="place"</script>' in shown
+    assert page.locator(".md-search-result script, .md-search-result iframe").count() == 0
+    assert unsafe_urls(page.main_frame) == []
+    assert page.evaluate("() => window.__pwned || null") is None and dialogs == []
+    page.close()
