@@ -68,14 +68,15 @@ def plain(value: object) -> str:
     return " ".join(text.split())
 
 
-def _cut(text: str, limit: int = MAX_TEXT) -> str:
+def cut_text(text: str, limit: int = MAX_TEXT) -> str:
+    """``text`` cut to at most ``limit`` characters at a word, with " …" when cut."""
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def _lines(items: Iterable[str]) -> str:
-    return _cut("; ".join(item for item in items if item))
+    return cut_text("; ".join(item for item in items if item))
 
 
 def _claim_line(row: ClaimRow) -> str:
@@ -102,18 +103,18 @@ def entity_entries(entity: Entity, *, summary: Markup | None, supplied: tuple[st
     facts.extend(f"{i.scheme}: {i.value}." for i in entity.identifiers)
     if summary:
         facts.append(plain(summary))
-    entries = [SearchEntry("", title, _cut(" ".join(facts), MAX_PAGE_TEXT))]
+    entries = [SearchEntry("", title, cut_text(" ".join(facts), MAX_PAGE_TEXT))]
     if entity.kind == "source":
         published = [entity.title or "", entity.publisher or "", ", ".join(entity.authors),
                      show_date(entity.date) if entity.date else ""]
         entries.append(SearchEntry("about-this-source", "About this source",
-                                   _cut(". ".join(x for x in published if x)), heading="About this source"))
+                                   cut_text(". ".join(x for x in published if x)), heading="About this source"))
     if supplied:
         entries.append(SearchEntry(SUPPLIED_ANCHOR, "Supplied: " + "; ".join(supplied), ""))
     if sanctions_sentence:
-        entries.append(SearchEntry("sanctions", "Sanctions", _cut(plain(sanctions_sentence)), heading="Sanctions"))
+        entries.append(SearchEntry("sanctions", "Sanctions", cut_text(plain(sanctions_sentence)), heading="Sanctions"))
     for group, rows in groups:
-        entries.append(SearchEntry(slugify(group), group, _cut(" ".join(_claim_line(row) for row in rows)),
+        entries.append(SearchEntry(slugify(group), group, cut_text(" ".join(_claim_line(row) for row in rows)),
                                    heading=group))
     if events:
         entries.append(SearchEntry("events", "Events", _lines(

@@ -118,16 +118,12 @@ def render_many(count: int, make: Callable[[int], Page], workers: int = 1) -> li
     With ``workers`` > 1 and many pages, processes forked from this one make and render ranges of
     pages: what ``make`` needs reaches them by the fork, not by pickling; only the text and search
     entries come back. Below PARALLEL_FROM pages, or where fork is not available, one process does it."""
-    if workers <= 1 or count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        _FORKED["make"] = make
-        try:
-            return _render_range((0, count))
-        finally:
-            _FORKED.clear()
-    step = max(1, count // (workers * 8))
-    ranges = [(start, min(start + step, count)) for start in range(0, count, step)]
     _FORKED["make"] = make
     try:
+        if workers <= 1 or count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+            return _render_range((0, count))
+        step = max(1, count // (workers * 8))
+        ranges = [(start, min(start + step, count)) for start in range(0, count, step)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             return [item for done in pool.map(_render_range, ranges) for item in done]
     finally:

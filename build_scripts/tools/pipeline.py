@@ -21,7 +21,7 @@ from build_scripts.pages import corrections, mapdata, overviews, reference
 from build_scripts.pages.kit import BROWSE_DIR, ENTITY_DIR, Page
 from build_scripts.pages.search import SearchEntry
 from build_scripts.render import maps
-from build_scripts.render.pages import WriteReport, render_many, write_outputs
+from build_scripts.render.pages import Rendered, WriteReport, render_many, write_outputs
 from build_scripts.schema import jsonschema as schema_json
 
 GENERATED_DIRS = (ENTITY_DIR, BROWSE_DIR, reference.REFERENCE_DIR, mapdata.MAPS_DIR, mapdata.EMBED_DIR,
@@ -81,7 +81,7 @@ def generate(cards_dir: Path, docs_dir: Path, progress: Progress | None = None,
     rendered = render_many(len(site.entity_ids), site.entity_page, workers) + render_many(
         len(others), others.__getitem__, workers)
     pages = {done.path: done.text for done in rendered}
-    search = {done.path: done.search for done in rendered if done.search is not None}
+    search = page_search(rendered)
     phase("render", f"{len(pages)} pages")
     map_files = {s.path: maps.render_map(s) for spec in map_specs.values()
                  for s in (spec, mapdata.embed_spec(spec))}
@@ -97,6 +97,6 @@ def generate(cards_dir: Path, docs_dir: Path, progress: Progress | None = None,
     return GenerateResult(validation, investigation, report, timings, files, search)
 
 
-def page_search(pages: Iterable[Page]) -> dict[str, tuple[SearchEntry, ...]]:
+def page_search(pages: Iterable[Page | Rendered]) -> dict[str, tuple[SearchEntry, ...]]:
     """The search entries of the pages that have their own (entity pages), by path."""
     return {page.path: page.search for page in pages if page.search is not None}

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from build_scripts.pages.kit import BROWSE_DIR
-from build_scripts.pages.search import MAX_TEXT, SearchEntry
+from build_scripts.pages.search import MAX_TEXT, SearchEntry, cut_text
 from build_scripts.tools.mdpages import Converted, page_url
 
 
@@ -80,12 +80,8 @@ def _cut_html(text: str, limit: int) -> str:
     tags are dropped when it is cut, so none is left open."""
     if len(text) <= limit:
         return text
-    shown = html.unescape(_ANY_TAG.sub(" ", text))
-    shown = " ".join(shown.split())
-    if len(shown) <= limit:
-        return html.escape(shown, quote=False)
-    cut = shown[:limit].rsplit(" ", 1)[0]
-    return html.escape(cut, quote=False) + " …"
+    shown = " ".join(html.unescape(_ANY_TAG.sub(" ", text)).split())
+    return html.escape(cut_text(shown, limit), quote=False)
 
 
 
