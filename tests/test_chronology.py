@@ -15,6 +15,7 @@ from build_scripts.model import analysis
 from build_scripts.model import entities as model
 from build_scripts.model.entities import PartialDate
 from build_scripts.pages import kit, overviews
+from build_scripts.render.pages import render_pages
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +123,25 @@ def test_sanctions_overview_explains_the_unnamed_authority(seed: model.Investiga
     body = article(seed_site, "browse/sanctions/index.html")
     assert '<td data-label="Authority not named in the reports">' in body
     assert body.count('<th data-label="Party" scope="row">') == len(page.context["table"])
+
+
+def test_sanctions_overview_lists_entries_per_party_when_authorities_are_many(
+        seed: model.Investigation, monkeypatch: pytest.MonkeyPatch) -> None:
+    matrix = overviews.sanctions_page(seed).context
+    monkeypatch.setattr(overviews, "MATRIX_MAX_AUTHORITIES", len(matrix["header"]) - 1)
+    listed = overviews.sanctions_page(seed).context
+    assert not listed["matrix"] and listed["authorities"] == len(matrix["header"])
+    assert [label for _, label in listed["header"]] == ["Sanctions entries"]
+    assert [party for party, _ in listed["table"]] == [party for party, _ in matrix["table"]]
+    assert listed["footnotes"] == matrix["footnotes"]
+    for (_, by_authority), (_, ((entries, _),)) in zip(matrix["table"], listed["table"], strict=True):
+        # the same entries, each now led by its authority's name
+        expected = [f"{name}: {cell}" for (name, _), (cell, _) in zip(matrix["header"], by_authority, strict=True)
+                    if cell != "—"]
+        assert entries == "<br>".join(expected)
+    text = render_pages([overviews.sanctions_page(seed)])["browse/sanctions.md"]
+    assert f"The cards name {len(matrix['header'])} authorities, too\nmany for one column each" in text
+    assert "A dash means" not in text
 
 
 def test_entity_sanctions_table_labels_every_cell(seed_site: Path) -> None:

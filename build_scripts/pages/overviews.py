@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 from build_scripts import schema as s
 from build_scripts.model import analysis
-from build_scripts.model.entities import Entity, Investigation, PartialDate, Relation
+from build_scripts.model.entities import Entity, Investigation, PartialDate, Relation, Sanction
 from build_scripts.model.history import History
 from build_scripts.pages import contexts, corrections, network, rows
 from build_scripts.pages.kit import (
@@ -106,32 +106,51 @@ def all_pages(inv: Investigation, maps: Mapping[str, MapSpec], history: History 
 UNNAMED_AUTHORITY = "Authority not named in the reports"
 
 
+MATRIX_MAX_AUTHORITIES = 8  # more authorities than this: one column of entries per party, not a matrix
+
+
 def sanctions_page(inv: Investigation) -> Page:
     """Every entity with a sanctions entry against every authority.
 
-    The table is HTML with a ``data-label`` on every cell, so that on a phone each row stacks
-    into a card that names every column (site.css); no column hides off-screen.
+    With up to MATRIX_MAX_AUTHORITIES authorities the table is a matrix, party by authority. With
+    more, a matrix would be mostly dashes, too wide to read and quadratic in size (hundreds of
+    columns in a large investigation), so each party gets one cell listing its entries, each
+    naming its authority. The table is HTML with a ``data-label`` on every cell, so that on a
+    phone each row stacks into a card that names every column (site.css); no column hides off-screen.
     """
-    subjects = sorted({x.subject for e in inv.entities.values() for x in e.sanctions},
-                      key=lambda i: inv.name(i).casefold())
-    authorities = sorted({x.authority or "" for e in inv.entities.values() for x in e.sanctions},
+    by_subject: dict[str, dict[str, list[Sanction]]] = {}
+    for subject in {x.subject for e in inv.entities.values() for x in e.sanctions}:
+        for x in inv.entities[subject].sanctions:
+            by_subject.setdefault(subject, {}).setdefault(x.authority or "", []).append(x)
+    subjects = sorted(by_subject, key=lambda i: inv.name(i).casefold())
+    authorities = sorted({a for found in by_subject.values() for a in found},
                          key=lambda a: (a == "", inv.name(a).casefold() if a else ""))
-    header = tuple((md_link(inv.name(a), f"{PREFIX}{a}.md") if a else md_text(UNNAMED_AUTHORITY),
-                    escape(inv.name(a) if a else UNNAMED_AUTHORITY)) for a in authorities)
+    matrix = len(authorities) <= MATRIX_MAX_AUTHORITIES
+
+    def authority_name(a: str) -> Markup:
+        return md_link(inv.name(a), f"{PREFIX}{a}.md") if a else md_text(UNNAMED_AUTHORITY)
+
+    def entries(found: list[Sanction]) -> Markup:
+        return Markup("<br>").join(
+            sanction_badge(x.status) + (Markup(" ") + md_text(when(x.date) or "") if x.date else Markup(""))
+            + (md_text(f", ended {show_date(x.end)}") if x.end else Markup("")) + Markup(" ") + cite(x.sources)
+            for x in found)
+
+    header = tuple((authority_name(a), escape(inv.name(a) if a else UNNAMED_AUTHORITY)) for a in authorities) \
+        if matrix else ((md_text("Sanctions entries"), escape("Sanctions entries")),)
     table: list[tuple[Markup, tuple[tuple[Markup, Markup], ...]]] = []
     cited: list[str] = []
     for subject in subjects:
-        cells: list[Markup] = []
-        for authority in authorities:
-            found = [x for x in inv.entities[subject].sanctions if (x.authority or "") == authority]
-            cells.append(Markup("<br>").join(
-                sanction_badge(x.status) + (Markup(" ") + md_text(when(x.date) or "") if x.date else Markup(""))
-                + (md_text(f", ended {show_date(x.end)}") if x.end else Markup("")) + Markup(" ") + cite(x.sources)
-                for x in found) if found else Markup("—"))
-            cited.extend(src for x in found for src in x.sources)
+        found = by_subject[subject]
+        cited.extend(src for a in authorities for x in found.get(a, ()) for src in x.sources)
+        if matrix:
+            cells = tuple(entries(found[a]) if a in found else Markup("—") for a in authorities)
+        else:
+            cells = (Markup("<br>").join(authority_name(a) + Markup(": ") + entries(found[a])
+                                         for a in authorities if a in found),)
         table.append((link(inv, subject, PREFIX), tuple(zip(cells, (label for _, label in header), strict=True))))
     context = {"meta": front_matter("Sanctions by jurisdiction", boost=LIST_SEARCH_BOOST), "header": header,
-               "table": tuple(table),
+               "table": tuple(table), "matrix": matrix, "authorities": len(authorities),
                "unnamed": any(a == "" for a in authorities), "unnamed_label": UNNAMED_AUTHORITY,
                "footnotes": footnotes(inv, cited, prefix=PREFIX),
                "terms": tuple((t.label, t.doc) for t in s.SANCTION_STATUSES.values())}
