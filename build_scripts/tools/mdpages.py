@@ -106,28 +106,78 @@ class Converted:
     broken: list[str]
 
 
+# Inline patterns that Python-Markdown tries on every piece of text, and what a page must hold for
+# each to ever change it. Generated pages hold none of these (card text is escaped, lines are
+# stripped, no reference is defined), so a page without any of them is converted with the pattern
+# left out: the same HTML, at about half the cost. A page with any of them gets every pattern.
+_IDLE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "backtick": re.compile(r"`"),
+    "escape": re.compile(r"\\"),
+    # with no reference defined, [x][y] and [x] stay text (footnote definitions, "[^x]:", are not references)
+    "reference": re.compile(r"^ {0,3}\[(?!\^)[^\[\]]*\]:", re.M),
+    "short_reference": re.compile(r"^ {0,3}\[(?!\^)[^\[\]]*\]:", re.M),
+    "image_link": re.compile(r"!\["),
+    "image_reference": re.compile(r"!\["),
+    "short_image_ref": re.compile(r"!\["),
+    "autolink": re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*://"),
+    "automail": re.compile(r"<[^<> !]+@"),
+    "linebreak": re.compile(r"  \n"),
+}
+
+# A diagram is one raw HTML block (the ``oneblock`` filter: no blank line inside) that Python-Markdown
+# passes through as written; it is set aside before conversion and put back after, so the HTML
+# parser does not read its hundreds of tags. Card text cannot open it: "<" in card text is escaped.
+_DIAGRAM = re.compile(r'^<div class="diagram" id="[^"\n]*" data-search-exclude="1">\n(?:[^\n]+\n)*?</div>\n(?=\n|\Z)',
+                      re.M)
+_SET_ASIDE = '<div id="set-aside-{}"></div>'
+
+
 class Converter:
-    """Python-Markdown set up like MkDocs's, reused page after page with ``reset()``."""
+    """Python-Markdown set up like MkDocs's, reused page after page with ``reset()``.
+
+    Two instances: the whole set of inline patterns, and a lean one without the patterns in
+    _IDLE_PATTERNS, used for a page whose text gives none of them anything to do."""
 
     def __init__(self, extensions: list[Any], configs: Mapping[str, Any], known: frozenset[str]) -> None:
-        self.md = markdown.Markdown(extensions=extensions, extension_configs=dict(configs))
-        self.links = _Links(self.md, known)
-        self.md.treeprocessors.register(self.links, "relpath", 0)
+        self.full = self._markdown(extensions, configs, known)
+        self.lean = self._markdown(extensions, configs, known)
+        for name in _IDLE_PATTERNS:
+            if name in self.lean[0].inlinePatterns:
+                self.lean[0].inlinePatterns.deregister(name)
+
+    @staticmethod
+    def _markdown(extensions: list[Any], configs: Mapping[str, Any],
+                  known: frozenset[str]) -> tuple[markdown.Markdown, _Links]:
+        md = markdown.Markdown(extensions=extensions, extension_configs=dict(configs))
+        links = _Links(md, known)
+        md.treeprocessors.register(links, "relpath", 0)
+        return md, links
 
     def convert(self, path: str, text: str) -> Converted:
         from mkdocs.structure.toc import get_toc
         from mkdocs.utils.meta import get_data
 
         body, meta = get_data(text)
-        self.md.reset()
-        self.links.path, self.links.links, self.links.broken = path, [], []
-        content = self.md.convert(body)
-        tokens = getattr(self.md, "toc_tokens", [])
+        aside: list[str] = []
+
+        def set_aside(match: re.Match[str]) -> str:
+            aside.append(match.group(0)[:-1])
+            return _SET_ASIDE.format(len(aside) - 1) + "\n"
+
+        if '<div class="diagram"' in body:
+            body = _DIAGRAM.sub(set_aside, body)
+        idle = not any(pattern.search(body) for pattern in _IDLE_PATTERNS.values())
+        md, links = self.lean if idle else self.full
+        md.reset()
+        links.path, links.links, links.broken = path, [], []
+        content = md.convert(body)
+        for number, block in enumerate(aside):
+            content = content.replace(_SET_ASIDE.format(number), block, 1)
+        tokens = getattr(md, "toc_tokens", [])
         title = meta.get("title")
         if not isinstance(title, str):
             first = tokens[0] if tokens and tokens[0]["level"] == 1 else None
             title = re.sub(r"<[^>]+>", "", first["name"]) if first else \
                 html.escape(posixpath.basename(path)[:-3].replace("-", " ").capitalize())
         return Converted(path, meta, title, content, get_toc(tokens), frozenset(_ID.findall(content)),
-                         self.links.links, self.links.broken)
-
+                         links.links, links.broken)
