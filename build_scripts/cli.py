@@ -73,7 +73,8 @@ def _generate(args: argparse.Namespace) -> GenerateResult | None:
         print(f"[{time.perf_counter() - started:6.1f}s] {phase}: {what}", file=sys.stderr, flush=True)
 
     try:
-        result = generate(Path(args.cards), Path(args.docs), progress if args.progress else None)
+        # each file written as it is made: the site build reads the pages back one by one
+        result = generate(Path(args.cards), Path(args.docs), progress if args.progress else None, keep=False)
     except DiagramError as error:  # Graphviz missing or failing: say what to do, no traceback
         print(f"error: {error}", file=sys.stderr)
         return None

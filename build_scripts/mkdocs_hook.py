@@ -40,7 +40,7 @@ def on_pre_build(*, config: MkDocsConfig) -> None:
     if not _session.serving:
         return  # `make site` generated the pages already
     project = Path(config.config_file_path).resolve().parent
-    result = generate(project / "entities", Path(config.docs_dir))
+    result = generate(project / "entities", Path(config.docs_dir), keep=False)
     for problem in result.validation.problems:
         log.error(str(problem))
     if result.report and (result.report.written or result.report.removed):

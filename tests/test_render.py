@@ -58,7 +58,8 @@ def test_write_if_changed(tmp_path):
     assert [p.name for p in target.parent.iterdir()] == ["b.md"]  # no temporary file left
 
 
-def test_generate_removes_pages_of_deleted_cards_and_keeps_hand_written_ones(tmp_path):
+@pytest.mark.parametrize("keep", [True, False])
+def test_generate_removes_pages_of_deleted_cards_and_keeps_hand_written_ones(tmp_path, keep):
     cards = tmp_path / "cards"
     (cards / "companies").mkdir(parents=True)
     (cards / "companies" / "a.yaml").write_text("name: A\n")
@@ -66,10 +67,10 @@ def test_generate_removes_pages_of_deleted_cards_and_keeps_hand_written_ones(tmp
     docs = tmp_path / "docs"
     (docs).mkdir()
     (docs / "index.md").write_text("# Home\n")
-    first = generate(cards, docs)
+    first = generate(cards, docs, keep=keep)
     assert "entities/b.md" in first.report.written
     (cards / "companies" / "b.yaml").unlink()
-    second = generate(cards, docs)
+    second = generate(cards, docs, keep=keep)
     assert second.report.removed == ("entities/b.md", "data/entities/b.json")
     assert second.report.written == ("browse/companies.md", "browse/countries.md", "browse/downloads.md",
                                       "browse/not-sanctioned.md", "data/entities.csv", "data/entities.ftm.json",
@@ -85,3 +86,22 @@ def test_generate_writes_nothing_when_cards_are_invalid(tmp_path):
     result = generate(cards, tmp_path / "docs")
     assert not result.ok and result.report is None
     assert not (tmp_path / "docs").exists()
+
+
+def test_generate_without_keeping_writes_as_it_goes_and_reads_back_the_same_files(tmp_path, monkeypatch):
+    """`make site` keeps no file in memory: forked workers write the pages they render, and the
+    result reads every file back from disk, byte for byte what the in-memory result holds."""
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)  # the mini investigation, through the forked workers
+    kept = generate(MINI, tmp_path / "kept")
+    lean = generate(MINI, tmp_path / "lean", keep=False)
+    assert isinstance(lean.files, render.OnDisk) and not isinstance(kept.files, render.OnDisk)
+    assert sorted(lean.files) == sorted(kept.files)
+    for path, content in kept.files.items():
+        assert lean.files[path] == (content if path.endswith(".md") or isinstance(content, bytes)
+                                    else content.encode("utf-8")), path
+    assert lean.report.written == kept.report.written and lean.search == kept.search
+    assert len(lean.report.written) == len(kept.files)
+    again = generate(MINI, tmp_path / "lean", keep=False)
+    assert again.report.written == () and again.report.unchanged == len(kept.files)
+    with pytest.raises(KeyError):
+        lean.files["entities/no-such-card.md"]

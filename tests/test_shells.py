@@ -16,3 +16,15 @@ def test_card_text_shaped_like_a_marker_stays_text() -> None:
     filled = shells._fill(shell, values, {"tag": []})
     assert text in filled  # inserted once, never scanned for markers again
     assert filled.startswith("<html><head><title>T</title>")
+
+
+def test_the_shell_keeps_line_breaks_but_not_indentation_except_in_pre() -> None:
+    markers = shells.Markers()
+    h1, content = markers("hone"), markers("content")
+    page = (f'<html>\n  <body>\n\n      <nav class="md-nav">\n        <a href="/">Home</a>\n      </nav>\n'
+            f'    <article>\n<h1 id="{h1}">x</h1>\n<p>{content}</p>\n    </article>\n  </body>\n</html>\n')
+    pieces = shells.cut_shell(page, markers).pieces
+    assert pieces[0] == '<html>\n<body>\n<nav class="md-nav">\n<a href="/">Home</a>\n</nav>\n<article>\n'
+    assert pieces[1] == ("content", "\x00") and pieces[2] == "\n</article>\n</body>\n</html>\n"
+    kept = "<div>\n  <pre>  two\n    spaces</pre>\n</div>"
+    assert shells._fold(kept) == kept

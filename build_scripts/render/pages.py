@@ -13,10 +13,11 @@ import functools
 import multiprocessing
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import jinja2
 import yaml
@@ -91,14 +92,15 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
 
 
 PARALLEL_FROM = 400  # pages; below this, starting processes costs more than it saves
-_FORKED: dict[str, Callable[[int], Page]] = {}  # "make": how workers forked from this process get page i
+_FORKED: dict[str, object] = {}  # what workers forked from this process read: "make" (page i), "write_to"
 
 
 @dataclass(frozen=True)
 class Rendered:
     path: str
-    text: str
+    text: str          # empty when the page was written to disk by the process that rendered it
     search: tuple[SearchEntry, ...] | None
+    written: bool = False
 
 
 @functools.cache
@@ -108,17 +110,29 @@ def _shared_environment() -> jinja2.Environment:
 
 
 def _render_range(bounds: tuple[int, int]) -> list[Rendered]:
-    env, make = _shared_environment(), _FORKED["make"]
-    return [Rendered(page.path, render_page(env, page), page.search) for page in map(make, range(*bounds))]
+    env = _shared_environment()
+    make = cast(Callable[[int], Page], _FORKED["make"])
+    write_to = cast("Path | None", _FORKED.get("write_to"))
+    done = []
+    for page in map(make, range(*bounds)):
+        text = render_page(env, page)
+        if write_to is None:
+            done.append(Rendered(page.path, text, page.search))
+        else:
+            done.append(Rendered(page.path, "", page.search, write_if_changed(write_to / page.path, text)))
+    return done
 
 
-def render_many(count: int, make: Callable[[int], Page], workers: int = 1) -> list[Rendered]:
+def render_many(count: int, make: Callable[[int], Page], workers: int = 1,
+                write_to: Path | None = None) -> list[Rendered]:
     """Pages 0 .. count-1, each made by ``make(i)`` (a page context) and rendered, in order.
 
     With ``workers`` > 1 and many pages, processes forked from this one make and render ranges of
     pages: what ``make`` needs reaches them by the fork, not by pickling; only the text and search
-    entries come back. Below PARALLEL_FROM pages, or where fork is not available, one process does it."""
-    _FORKED["make"] = make
+    entries come back. Below PARALLEL_FROM pages, or where fork is not available, one process does it.
+    With ``write_to`` (the docs folder), each page is written there as it is rendered and its text
+    does not come back, so no process ever holds every page."""
+    _FORKED.update(make=make, write_to=write_to)
     try:
         if workers <= 1 or count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
             return _render_range((0, count))
@@ -128,6 +142,27 @@ def render_many(count: int, make: Callable[[int], Page], workers: int = 1) -> li
             return [item for done in pool.map(_render_range, ranges) for item in done]
     finally:
         _FORKED.clear()
+
+
+class OnDisk(Mapping[str, "str | bytes"]):
+    """Generated files already written under ``root``, read when asked for: pages (``.md``) as
+    text, other files as bytes. What the site build reads one by one, no process holds whole."""
+
+    def __init__(self, root: Path, paths: Iterable[str]) -> None:
+        self.root = root
+        self.paths = frozenset(paths)
+
+    def __getitem__(self, path: str) -> str | bytes:
+        if path not in self.paths:
+            raise KeyError(path)
+        file = self.root / path
+        return file.read_text(encoding="utf-8") if path.endswith(".md") else file.read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.paths))
+
+    def __len__(self) -> int:
+        return len(self.paths)
 
 
 def render_pages(pages: Iterable[Page], workers: int = 1) -> dict[str, str]:
@@ -144,7 +179,12 @@ def write_outputs(files: Mapping[str, str | bytes], docs_dir: Path, managed_dirs
             written.append(rel)
         else:
             unchanged += 1
-    wanted = {docs_dir / rel for rel in files}
+    return WriteReport(tuple(written), unchanged, remove_others(docs_dir, managed_dirs, set(files)))
+
+
+def remove_others(docs_dir: Path, managed_dirs: Iterable[str], produced: set[str]) -> tuple[str, ...]:
+    """Delete the files in ``managed_dirs`` that are not in ``produced``, and folders left empty."""
+    wanted = {docs_dir / rel for rel in produced}
     removed = []
     for managed in managed_dirs:
         root = docs_dir / managed
@@ -157,4 +197,4 @@ def write_outputs(files: Mapping[str, str | bytes], docs_dir: Path, managed_dirs
         for folder in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
             if not any(folder.iterdir()):
                 folder.rmdir()
-    return WriteReport(tuple(written), unchanged, tuple(removed))
+    return tuple(removed)

@@ -39,7 +39,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from build_scripts.pages.search import SearchEntry
@@ -155,7 +155,7 @@ _worker: dict[str, Any] = {}
 def _init_worker(session: Session) -> None:
     _worker.update(converter=Converter(session.extensions, session.configs, session.known), shells=session.shells,
                    site=session.built, site_description=session.site_description, tags=session.tags,
-                   session=session)
+                   session=session, pages=session.pages)
 
 
 @dataclass
@@ -167,19 +167,21 @@ class Done:
     records: list[dict[str, Any]]
 
 
-Job = tuple[str, str, str, "tuple[SearchEntry, ...] | None"]  # path, Markdown, shell key, search entries
+Job = tuple[str, str, "tuple[SearchEntry, ...] | None"]  # path, shell key, search entries
 
 
 def _render_chunk(chunk: list[Job]) -> list[Done]:
-    """Convert, fill and write pages; (path, Markdown, shell key, search entries) in, small results out.
+    """Convert, fill and write pages; (path, shell key, search entries) in, small results out. Each
+    page's Markdown is read from the session's pages (read from disk, if the generator wrote them).
 
     A page with search entries gets records made from them; others are indexed from their HTML."""
     converter: Converter = _worker["converter"]
     shells: dict[str, Shell] = _worker["shells"]
     site: Path = _worker["site"]
+    pages: Mapping[str, str] = _worker["pages"]
     done: list[Done] = []
-    for path, text, key, entries in chunk:
-        page = converter.convert(path, text)
+    for path, key, entries in chunk:
+        page = converter.convert(path, pages[path])
         tags: Tags = _worker["tags"]
         if path == tags.listing:
             page.content = page.content.replace(TAGS_DIRECTIVE, tag_listing(path, tags), 1)
@@ -292,6 +294,31 @@ def _chunks(items: list[Job], size: int) -> Iterator[list[Job]]:
         yield items[at:at + size]
 
 
+class Subset(Mapping[str, "str | bytes"]):
+    """The pages (``.md``, as text) or the other files among the generated files, each read only
+    when asked for: the generator may have left them on disk (:class:`OnDisk`)."""
+
+    def __init__(self, files: Mapping[str, str | bytes], pages: bool) -> None:
+        self.files, self.pages = files, pages
+        self.paths = sorted(p for p in files if p.endswith(".md") == pages)
+
+    def __getitem__(self, path: str) -> str | bytes:
+        if path.endswith(".md") != self.pages:
+            raise KeyError(path)
+        content = self.files[path]
+        return content.decode("utf-8") if self.pages and isinstance(content, bytes) else content
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+
+def pages_of(files: Mapping[str, str | bytes]) -> Mapping[str, str]:
+    return cast("Mapping[str, str]", Subset(files, pages=True))
+
+
 @dataclass
 class Session:
     """A prepared build: MkDocs has built the hand-written pages and the shells are cut.
@@ -313,6 +340,7 @@ class Session:
     search: dict[str, Any]
     drop: tuple[str, ...]
     results: dict[str, Done] = field(default_factory=dict)
+    pages: Mapping[str, str] = field(default_factory=dict)  # the pages ``render`` is converting
 
     def render(self, pages: Mapping[str, str], workers: int = 1,
                search: Mapping[str, tuple[SearchEntry, ...]] | None = None) -> list[Done]:
@@ -323,8 +351,8 @@ class Session:
             if shell_key(path, self.listed) not in self.shells:
                 raise SiteError(f"{path}: no page shell for it; rebuild the whole site")
         entries = search or {}
-        jobs: list[Job] = [(path, pages[path], shell_key(path, self.listed), entries.get(path))
-                           for path in sorted(pages)]
+        jobs: list[Job] = [(path, shell_key(path, self.listed), entries.get(path)) for path in sorted(pages)]
+        self.pages = pages  # read by the workers (forked: not copied, not pickled)
         size = max(1, min(200, len(jobs) // (workers * 4) or 1))
         results: list[Done] = []
         if workers > 1 and len(jobs) > 50:
@@ -337,6 +365,7 @@ class Session:
         else:
             if _worker.get("session") is not self:
                 _init_worker(self)
+            _worker["pages"] = pages
             for chunk in _chunks(jobs, size):
                 results.extend(_render_chunk(chunk))
         self.results.update((done.path, done) for done in results)
@@ -376,8 +405,7 @@ def prepare(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path,
 
     docs_dir = docs_dir.resolve()
     managed = tuple(managed_dirs)
-    pages = {p: str(t) for p, t in files.items() if p.endswith(".md")}
-    others = {p: t for p, t in files.items() if not p.endswith(".md")}
+    pages, others = pages_of(files), Subset(files, pages=False)
     markers = Markers()
     shell_docs = scratch / "docs"
     shutil.copytree(docs_dir, shell_docs, ignore=lambda d, names: [
@@ -476,8 +504,7 @@ def build(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path, s
     with tempfile.TemporaryDirectory(prefix="shell-") as scratch:
         session = prepare(files, docs_dir, config_file, Path(scratch), managed_dirs)
         phase("shell: mkdocs build of hand-written pages and placeholders")
-        pages = {p: str(t) for p, t in files.items() if p.endswith(".md")}
-        session.render(pages, workers or min(2, os.cpu_count() or 1), search)
+        session.render(pages_of(files), workers or min(2, os.cpu_count() or 1), search)
         phase("pages: convert, fill, write")
         problems = session.problems()
         if problems:

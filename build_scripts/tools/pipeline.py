@@ -21,7 +21,15 @@ from build_scripts.pages import corrections, mapdata, overviews, reference
 from build_scripts.pages.kit import BROWSE_DIR, ENTITY_DIR, Page
 from build_scripts.pages.search import SearchEntry
 from build_scripts.render import maps
-from build_scripts.render.pages import Rendered, WriteReport, render_many, write_outputs
+from build_scripts.render.pages import (
+    OnDisk,
+    Rendered,
+    WriteReport,
+    remove_others,
+    render_many,
+    write_if_changed,
+    write_outputs,
+)
 from build_scripts.schema import jsonschema as schema_json
 
 GENERATED_DIRS = (ENTITY_DIR, BROWSE_DIR, reference.REFERENCE_DIR, mapdata.MAPS_DIR, mapdata.EMBED_DIR,
@@ -46,11 +54,14 @@ Progress = Callable[[str, str], None]  # (phase, what was done)
 
 
 def generate(cards_dir: Path, docs_dir: Path, progress: Progress | None = None,
-             cache: CardCache | None = None) -> GenerateResult:
+             cache: CardCache | None = None, *, keep: bool = True) -> GenerateResult:
     """Validate every card; if all pass, write the generated pages under ``docs_dir``.
 
     ``progress`` is told when each phase ends, with counts, so long builds never sit silent;
-    ``cache`` (the preview's) spares re-reading cards that did not change.
+    ``cache`` (the preview's) spares re-reading cards that did not change. With ``keep`` the result
+    holds every generated file's content (the preview compares them edit after edit); without,
+    each file is written as soon as it is made and ``files`` reads them back from ``docs_dir`` when
+    asked, so memory does not grow with the size of the site.
     """
     report_progress = progress or (lambda phase, what: None)
     timings: dict[str, float] = {}
@@ -78,23 +89,63 @@ def generate(cards_dir: Path, docs_dir: Path, progress: Progress | None = None,
     site = overviews.plan(investigation, map_specs, changes)
     workers = min(2, os.cpu_count() or 1)
     others = site.other_pages() + reference.reference_pages()
-    rendered = render_many(len(site.entity_ids), site.entity_page, workers) + render_many(
-        len(others), others.__getitem__, workers)
-    pages = {done.path: done.text for done in rendered}
+    write_to = None if keep else docs_dir
+    rendered = render_many(len(site.entity_ids), site.entity_page, workers, write_to) + render_many(
+        len(others), others.__getitem__, workers, write_to)
+    del site, others
     search = page_search(rendered)
-    phase("render", f"{len(pages)} pages")
-    map_files = {s.path: maps.render_map(s) for spec in map_specs.values()
-                 for s in (spec, mapdata.embed_spec(spec))}
-    phase("maps", f"{len(map_files)} maps")
+    phase("render", f"{len(rendered)} pages")
+    written = Written(docs_dir, write_to is not None)
+    for done in rendered:
+        written.add(done.path, None if write_to else done.text, done.written)
+    del rendered
+    map_count = 0
+    for spec in map_specs.values():
+        for one in (spec, mapdata.embed_spec(spec)):
+            written.add(one.path, maps.render_map(one))
+            map_count += 1
+    phase("maps", f"{map_count} maps")
     data = exports.data_files(investigation)
     data[corrections.FEED_PATH] = corrections.feed(investigation, changes, SITE_URL)
     phase("exports", f"{len(data)} data files")
-    files: dict[str, str | bytes] = {**pages, **map_files, **data, **maps.vendor_assets(),
-                                     **schema_json.schema_files()}
-    report = write_outputs(files, docs_dir, GENERATED_DIRS)
+    rest: dict[str, str | bytes] = {**data, **maps.vendor_assets(), **schema_json.schema_files()}
+    for path, content in rest.items():
+        written.add(path, content)
+    del data, rest
+    report = written.finish(GENERATED_DIRS)
     phase("write", f"{len(report.written)} files written, {report.unchanged} unchanged, "
                    f"{len(report.removed)} removed")
-    return GenerateResult(validation, investigation, report, timings, files, search)
+    return GenerateResult(validation, investigation, report, timings, written.files(), search)
+
+
+class Written:
+    """The generated files: kept in memory and written at the end, or written one by one as made."""
+
+    def __init__(self, docs_dir: Path, at_once: bool) -> None:
+        self.docs_dir, self.at_once = docs_dir, at_once
+        self.kept: dict[str, str | bytes] = {}
+        self.paths: list[str] = []
+        self.written: list[str] = []
+
+    def add(self, path: str, content: str | bytes | None, written: bool = False) -> None:
+        """One file. ``content`` None: the process that made it wrote it already (``written``: it changed)."""
+        self.paths.append(path)
+        if content is None:
+            if written:
+                self.written.append(path)
+        elif not self.at_once:
+            self.kept[path] = content
+        elif write_if_changed(self.docs_dir / path, content):
+            self.written.append(path)
+
+    def finish(self, managed_dirs: Iterable[str]) -> WriteReport:
+        if not self.at_once:
+            return write_outputs(self.kept, self.docs_dir, managed_dirs)
+        removed = remove_others(self.docs_dir, managed_dirs, set(self.paths))
+        return WriteReport(tuple(sorted(self.written)), len(self.paths) - len(self.written), removed)
+
+    def files(self) -> Mapping[str, str | bytes]:
+        return self.kept if not self.at_once else OnDisk(self.docs_dir, self.paths)
 
 
 def page_search(pages: Iterable[Page | Rendered]) -> dict[str, tuple[SearchEntry, ...]]:

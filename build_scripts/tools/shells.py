@@ -55,6 +55,17 @@ def _enclosing(text: str, start: int, end: int) -> tuple[int, int]:
     return open_at, text.index(">", close) + 1
 
 
+# Material's templates indent their markup deeply: a third of a page shell is indentation. A run of
+# white space that holds a line break renders as one space, as does one line break, so the shell
+# keeps just the break, except in elements where white space is kept as written.
+_INDENT = re.compile(r"\n\s+")
+_AS_WRITTEN = re.compile(r"<(pre|textarea)\b", re.I)
+
+
+def _fold(text: str) -> str:
+    return text if _AS_WRITTEN.search(text) else _INDENT.sub("\n", text)
+
+
 def cut_shell(page: str, markers: Markers, own_title: str = "title",
               other_titles: Mapping[str, str] | None = None) -> Shell:
     """Cut a built placeholder page at its markers.
@@ -96,6 +107,7 @@ def cut_shell(page: str, markers: Markers, own_title: str = "title",
     pattern = markers.pattern()
 
     def literal(text: str) -> None:
+        text = _fold(text)
         at = 0
         for found in pattern.finditer(text):
             pieces.append(text[at:found.start()])
@@ -259,11 +271,14 @@ def collect_tags(pages: Mapping[str, str]) -> Tags:
     """Which page lists tags, and each tag's pages (titles from front matter)."""
     import yaml
 
-    listing = next((p for p, text in sorted(pages.items()) if TAGS_DIRECTIVE in text), None)
+    listing: str | None = None
     found: dict[str, list[tuple[str, str]]] = {}
     by_page: dict[str, tuple[str, list[str]]] = {}
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    for path, text in pages.items():
+    for path in sorted(pages):  # each page read once: they may be read from disk
+        text = pages[path]
+        if listing is None and TAGS_DIRECTIVE in text:
+            listing = path
         front = _FRONT.match(text)
         if not front or "tags:" not in front.group(1):
             continue
