@@ -13,6 +13,7 @@ import pytest
 from conftest import ROOT, build_site, make_project, run_cli
 
 from build_scripts.pages.search import MAX_TEXT
+from build_scripts.render import pages as render
 from build_scripts.tools import htmlsite
 from build_scripts.tools.linkcheck import broken_links
 from build_scripts.tools.mdpages import SiteError
@@ -118,6 +119,19 @@ def test_no_marker_is_left_in_the_site(both_sites: tuple[Path, Path]) -> None:
     for path in fast.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".json", ".xml"):
             assert not re.search(r"zq[0-9a-f]{16}", path.read_text()), path
+
+
+def test_maps_and_data_are_linked_from_docs_into_the_site_and_replaced_not_edited(seed_site: Path) -> None:
+    docs = seed_site.parent / "docs"
+    placed = [*(docs / "maps").rglob("*.html"), *(docs / "data").rglob("*.json")]
+    assert len(placed) > 20
+    for file in placed:
+        assert (seed_site / file.relative_to(docs)).samefile(file), file
+    # the generator replaces a changed file (a new inode), so a built site keeps what it was built with
+    file = placed[0]
+    render.write_if_changed(file, file.read_bytes() + b" ")
+    assert not (seed_site / file.relative_to(docs)).samefile(file)
+    render.write_if_changed(file, file.read_bytes()[:-1])
 
 
 def test_the_whole_built_site_has_no_broken_link_or_anchor(seed_site: Path) -> None:

@@ -149,7 +149,7 @@ class OnDisk(Mapping[str, "str | bytes"]):
     text, other files as bytes. What the site build reads one by one, no process holds whole."""
 
     def __init__(self, root: Path, paths: Iterable[str]) -> None:
-        self.root = root
+        self.root = root.resolve()
         self.paths = frozenset(paths)
 
     def __getitem__(self, path: str) -> str | bytes:
@@ -157,6 +157,9 @@ class OnDisk(Mapping[str, "str | bytes"]):
             raise KeyError(path)
         file = self.root / path
         return file.read_text(encoding="utf-8") if path.endswith(".md") else file.read_bytes()
+
+    def __contains__(self, path: object) -> bool:  # without reading the file
+        return path in self.paths
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self.paths))

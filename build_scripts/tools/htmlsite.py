@@ -43,6 +43,7 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 from build_scripts.pages.search import SearchEntry
+from build_scripts.render.pages import OnDisk
 from build_scripts.tools.mdpages import Converted, Converter, Link, SiteError, page_url
 from build_scripts.tools.searchindex import page_records
 from build_scripts.tools.shells import (
@@ -273,20 +274,21 @@ def _glance(path: str, text: str, probe: Converter, anchored: set[str]) -> Conve
     return Converted(path, meta, title, "", TableOfContents(toc), frozenset(), [], [])
 
 
-def _linked_from(docs_dir: Path, generated: set[str], *, with_anchor: bool = False) -> set[str]:
-    """Generated files that hand-written pages link to (with an anchor, if asked)."""
-    linked: set[str] = set()
-    for source in docs_dir.rglob("*.md"):
-        rel = source.relative_to(docs_dir).as_posix()
-        if rel in generated:
-            continue
-        for target in _MD_LINK.findall(source.read_text(encoding="utf-8")):
-            path = urlsplit(target).path
-            if path and (not with_anchor or "#" in target):
-                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
-                if resolved in generated:
-                    linked.add(resolved)
-    return linked
+def _hand_written_links(docs_dir: Path, managed: tuple[str, ...]) -> list[tuple[str, bool]]:
+    """Where the hand-written pages link: (path under docs/, whether with an anchor), one per link.
+    The generator's folders are not walked: at 10,000 cards they hold tens of thousands of files."""
+    links: list[tuple[str, bool]] = []
+    for folder, dirs, names in os.walk(docs_dir):
+        rel_folder = Path(folder).relative_to(docs_dir).as_posix()
+        rel_folder = "" if rel_folder == "." else rel_folder + "/"
+        dirs[:] = sorted(d for d in dirs if rel_folder + d not in managed)
+        for name in sorted(n for n in names if n.endswith(".md")):
+            rel = rel_folder + name
+            for target in _MD_LINK.findall(Path(folder, name).read_text(encoding="utf-8")):
+                path = urlsplit(target).path
+                if path:
+                    links.append((posixpath.normpath(posixpath.join(posixpath.dirname(rel), path)), "#" in target))
+    return links
 
 
 def _chunks(items: list[Job], size: int) -> Iterator[list[Job]]:
@@ -307,6 +309,9 @@ class Subset(Mapping[str, "str | bytes"]):
             raise KeyError(path)
         content = self.files[path]
         return content.decode("utf-8") if self.pages and isinstance(content, bytes) else content
+
+    def __contains__(self, path: object) -> bool:  # without reading the file
+        return isinstance(path, str) and path.endswith(".md") == self.pages and path in self.files
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.paths)
@@ -393,6 +398,22 @@ class Session:
         _sitemap(self.built, [page_url(p) for p in sorted(self.results)], self.drop, self.site_url)
 
 
+def _place(target: Path, files: Mapping[str, str | bytes], path: str) -> None:
+    """Put a generated file into the site. One the generator left on disk is linked, not copied:
+    at 10,000 cards maps and data are half a gigabyte, and writing them twice fills the disk's write
+    cache. Safe because the generator replaces a file (a new one renamed over it), never edits it
+    in place, so the site keeps what it was built with. A copy where links are not possible."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(files, OnDisk):
+        try:
+            os.link(files.root / path, target)
+            return
+        except OSError:
+            pass
+    data = files[path]
+    target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
 def prepare(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path, scratch: Path,
             managed_dirs: Iterable[str]) -> Session:
     """Let MkDocs build the hand-written pages and the placeholders into ``scratch/site``; cut the shells.
@@ -412,7 +433,8 @@ def prepare(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path,
         n for n in names if Path(d, n).relative_to(docs_dir).as_posix() in managed])
     # Non-page generated files that hand-written pages link to, for MkDocs's link checks;
     # all of them are written straight into the site after MkDocs (not copied twice).
-    for path in _linked_from(docs_dir, set(others)):
+    hand_links = _hand_written_links(docs_dir, managed)
+    for path in sorted({target for target, _ in hand_links if target in others}):
         data = others[path]
         target = shell_docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -427,8 +449,8 @@ def prepare(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path,
         groups.setdefault(key, Group(key)).pages.append(path)
     extensions, configs = list(config["markdown_extensions"]), dict(config["mdx_configs"] or {})
     probe = Converter(extensions, configs, known)
-    anchored = _linked_from(docs_dir, set(pages), with_anchor=True)
-    linked = _linked_from(docs_dir, set(pages)) - set(groups)
+    anchored = {target for target, anchor in hand_links if anchor and target in pages}
+    linked = {target for target, _ in hand_links if target in pages} - set(groups)
     tags = collect_tags(pages)
     titles: dict[str, str] = {}   # title slot of each group -> its page's title, if one page
     for number, (key, group) in enumerate(groups.items()):
@@ -458,10 +480,8 @@ def prepare(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path,
     if counter.messages:
         raise SiteError("mkdocs build of the hand-written pages: " + "; ".join(counter.messages))
     built = scratch / "site"
-    for path, data in others.items():
-        target = built / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    for path in others:
+        _place(built / path, files, path)
     shells: dict[str, Shell] = {}
     for key, group in groups.items():
         name = key.replace("{page}", markers("page"))
