@@ -51,6 +51,12 @@ def test_specific_payloads():
     assert md_text("1. first") == "&#49;. first"
 
 
+@pytest.mark.parametrize("name", ["C#", "Group ##", "Unit # ", "#"])
+def test_a_heading_keeps_a_closing_hash_of_card_text(name):
+    root = rendered(f"# {md_text(name)}")
+    assert "".join(root.itertext()) == name.strip()
+
+
 def test_link_text_is_escaped_and_the_target_cannot_end_early():
     assert md_link("A [b](c)", "a.md") == "[A &#91;b&#93;(c)](a.md)"
     assert md_link("x", "https://e.org/a_(b)") == "[x](https://e.org/a_%28b%29)"

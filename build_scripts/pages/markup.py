@@ -36,9 +36,10 @@ from markupsafe import Markup
 from build_scripts.base.urls import browser_url, safe_url, url_scheme
 
 # Characters that Python-Markdown and the enabled extensions give meaning to anywhere in a
-# line. Others are inert here: "(", "!" and ":" only act after "[", which is escaped, and
-# the extensions that give "~", "^", "=" or "$" a meaning are not enabled.
-_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]|<>&]")
+# line ("#" too: at the end of a heading it closes it, so "C#" would print "C"). Others are inert
+# here: "(", "!" and ":" only act after "[", which is escaped, and the extensions that give "~",
+# "^", "=" or "$" a meaning are not enabled.
+_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]|<>&#]")
 _REPLACEMENTS = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # ... and those that matter only at the start of a line (lists, headings, rules, quotes,
 # admonitions).
