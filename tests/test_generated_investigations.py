@@ -23,6 +23,7 @@ import yaml
 from conftest import build_site, make_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_fastpages import CONFIGS, EXTENSIONS, reading_order
 
 from build_scripts import schema as s
 from build_scripts.base.urls import safe_url
@@ -33,6 +34,7 @@ from build_scripts.pages import mapdata, overviews
 from build_scripts.render import maps
 from build_scripts.render.pages import render_pages
 from build_scripts.schema.jsonschema import modeline
+from build_scripts.tools.mdpages import Converter
 
 # Sequences that mean something to Markdown, HTML, YAML, Jinja, MkDocs or the generator.
 NASTY = (
@@ -182,23 +184,34 @@ def write(cards: dict[str, tuple[str, dict]], folder: Path) -> None:
         path.write_text(modeline(kind) + "\n" + text, encoding="utf-8")
 
 
-def generate_in_memory(cards_dir: Path) -> int:
-    """Everything ``generate`` renders from the cards, without writing it: the number of files."""
+def generate_in_memory(cards_dir: Path) -> dict[str, str]:
+    """Everything ``generate`` renders from the cards, without writing it: the pages, by path."""
     validation = validate_dir(cards_dir)
     assert validation.ok, "\n".join(str(p) for p in validation.problems)
     inv = model.build(validation.cards)
     specs = mapdata.all_maps(inv)
     pages = render_pages(overviews.all_pages(inv, specs))
-    map_files = [maps.render_map(spec) for spec in specs.values()]
-    return len(pages) + len(map_files) + len(exports.data_files(inv))
+    for spec in specs.values():
+        maps.render_map(spec)
+    assert len(exports.data_files(inv)) > len(inv.entities)
+    return pages
 
 
 @settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(investigations())
 def test_every_valid_investigation_generates(cards):
+    """... and every entity page converts to the same HTML with or without Python-Markdown."""
     with tempfile.TemporaryDirectory() as folder:
         write(cards, Path(folder))
-        assert generate_in_memory(Path(folder)) > len(cards)
+        pages = generate_in_memory(Path(folder))
+    assert len(pages) > len(cards)
+    known = frozenset(pages)
+    fast, slow = Converter(EXTENSIONS, CONFIGS, known), Converter(EXTENSIONS, CONFIGS, known, fast=False)
+    for path in sorted(p for p in pages if p.startswith("entities/")):
+        mine, theirs = fast.convert(path, pages[path]), slow.convert(path, pages[path])
+        assert reading_order(mine.content) == reading_order(theirs.content), path
+        assert (mine.toc.items and mine.toc.items[0].id) == (theirs.toc.items and theirs.toc.items[0].id), path
+        assert mine.broken == theirs.broken, path
 
 
 class Urls(HTMLParser):

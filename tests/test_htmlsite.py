@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, build_site, make_project, run_cli
+from test_fastpages import reading_order
 
 from build_scripts.pages.search import MAX_TEXT
 from build_scripts.render import pages as render
@@ -21,7 +22,8 @@ from build_scripts.tools.pipeline import GENERATED_DIRS, generate
 
 
 def _lines(html: str) -> list[str]:
-    return [line.strip() for line in html.splitlines() if line.strip()]
+    """The page's lines, trimmed; footnote back-link ids as numbered in reading order (test_fastpages)."""
+    return [line.strip() for line in reading_order(html).splitlines() if line.strip()]
 
 
 @pytest.fixture(scope="module")

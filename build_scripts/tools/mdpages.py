@@ -15,6 +15,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
+from build_scripts.tools import fastpages
+
 _ID = re.compile(r'\sid="([^"]*)"')
 
 
@@ -61,7 +63,7 @@ class Link:
 class _Links(Treeprocessor):
     """MkDocs's link rewriting: relative ``.md`` and file links become final URLs."""
 
-    def __init__(self, md: markdown.Markdown, known: frozenset[str]) -> None:
+    def __init__(self, md: markdown.Markdown | None, known: frozenset[str]) -> None:
         super().__init__(md)
         self.known = known
         self.path = ""
@@ -131,14 +133,25 @@ _DIAGRAM = re.compile(r'^<div class="diagram" id="[^"\n]*" data-search-exclude="
                       re.M)
 _SET_ASIDE = '<div id="set-aside-{}"></div>'
 
+FAST_DIR = "entities/"  # pages made by the generator from entity.md.j2, which fastpages knows
+# mkdocs.yml's extensions and MkDocs's own (toc, tables, fenced_code): what fastpages stands in for
+_FAST_EXTENSIONS = {"footnotes", "admonition", "md_in_html", "tables", "toc", "fenced_code"}
+
 
 class Converter:
     """Python-Markdown set up like MkDocs's, reused page after page with ``reset()``.
 
-    Two instances: the whole set of inline patterns, and a lean one without the patterns in
+    Entity pages are converted by :mod:`fastpages` (``fast``), which knows every shape the
+    generator gives them, and by Python-Markdown when it meets one it does not know. Python-Markdown
+    has two instances: the whole set of inline patterns, and a lean one without the patterns in
     _IDLE_PATTERNS, used for a page whose text gives none of them anything to do."""
 
-    def __init__(self, extensions: list[Any], configs: Mapping[str, Any], known: frozenset[str]) -> None:
+    def __init__(self, extensions: list[Any], configs: Mapping[str, Any], known: frozenset[str],
+                 fast: bool = True) -> None:
+        # fastpages stands in for exactly this set-up; another extension could change any page
+        self.fast = fast and {str(e) for e in extensions} == _FAST_EXTENSIONS and \
+            dict(configs) == {"toc": {"permalink": True}}
+        self.fast_links = _Links(None, known)
         self.full = self._markdown(extensions, configs, known)
         self.lean = self._markdown(extensions, configs, known)
         for name in _IDLE_PATTERNS:
@@ -154,10 +167,18 @@ class Converter:
         return md, links
 
     def convert(self, path: str, text: str) -> Converted:
-        from mkdocs.structure.toc import get_toc
         from mkdocs.utils.meta import get_data
 
         body, meta = get_data(text)
+        if self.fast and path.startswith(FAST_DIR):
+            links = self.fast_links
+            links.path, links.links, links.broken = path, [], []
+            try:
+                page = fastpages.convert(body, links.rewrite)
+            except fastpages.Unsupported:
+                pass
+            else:
+                return self._converted(path, meta, page.content, page.toc_tokens, links)
         aside: list[str] = []
 
         def set_aside(match: re.Match[str]) -> str:
@@ -173,7 +194,13 @@ class Converter:
         content = md.convert(body)
         for number, block in enumerate(aside):
             content = content.replace(_SET_ASIDE.format(number), block, 1)
-        tokens = getattr(md, "toc_tokens", [])
+        return self._converted(path, meta, content, getattr(md, "toc_tokens", []), links)
+
+    @staticmethod
+    def _converted(path: str, meta: dict[str, Any], content: str, tokens: list[Any],
+                   links: _Links) -> Converted:
+        from mkdocs.structure.toc import get_toc
+
         title = meta.get("title")
         if not isinstance(title, str):
             first = tokens[0] if tokens and tokens[0]["level"] == 1 else None
