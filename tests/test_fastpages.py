@@ -63,7 +63,8 @@ def same_as_python_markdown(docs: Path, known: frozenset[str] | None = None) -> 
 
 def test_every_entity_page_of_the_seed_converts_as_python_markdown_converts_it(seed_site: Path) -> None:
     taken, total = same_as_python_markdown(seed_site.parent / "docs")
-    assert total == len(list((ROOT / "entities").rglob("*.yaml"))) and taken >= 0.8 * total
+    assert total == len(list((ROOT / "entities").rglob("*.yaml")))
+    assert taken == total, "an entity page holds a shape tools/fastpages.py does not know: teach it the shape"
 
 
 def test_a_synthetic_investigation_converts_as_python_markdown_converts_it(tmp_path: Path) -> None:
@@ -71,12 +72,16 @@ def test_a_synthetic_investigation_converts_as_python_markdown_converts_it(tmp_p
     done = run_cli("generate", "--cards", str(tmp_path / "cards"), "--docs", str(tmp_path / "docs"))
     assert done.returncode == 0, done.stderr
     taken, total = same_as_python_markdown(tmp_path / "docs")
-    assert total == 300 and taken >= 0.8 * total
+    assert total == 300
+    assert taken == total, "an entity page holds a shape tools/fastpages.py does not know: teach it the shape"
 
 
 @pytest.mark.parametrize(("shape", "body"), [
     ("a loose list", "- one\n\n- two\n"),
-    ("a table", "| a | b |\n| --- | --- |\n| 1 | 2 |\n"),
+    ("an aligned table", "| a | b |\n| :-- | --: |\n| 1 | 2 |\n"),
+    ("a table row short of a cell", "| a | b |\n| --- | --- |\n| 1 |\n"),
+    ("an HTML table of another shape",
+     '<div markdown="1">\n<table markdown="1">\n<tr><td>1</td></tr>\n</table>\n</div>\n'),
     ("code", "Some `code`.\n"),
     ("a lazy line", "- one\ncontinued\n"),
     ("a list nested twice", "- one\n    - two\n        - three\n"),

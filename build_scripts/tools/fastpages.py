@@ -170,7 +170,59 @@ def _opening(line: str) -> tuple[str, list[tuple[str, str | None]], str] | None:
 
 
 def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
-    return f"<{tag}" + "".join(f' {name}="{_attr(value or "")}"' for name, value in attrs if name != "markdown") + ">"
+    """A start tag as Python-Markdown's serializer writes an element: attributes in lexical order."""
+    kept = sorted((name, value or "") for name, value in attrs if name != "markdown")
+    return f"<{tag}" + "".join(f' {name}="{_attr(value)}"' for name, value in kept) + ">"
+
+
+_CELL = re.compile(r"<(th|td)((?:\s+[a-z][a-z0-9-]*=\"[^\"<>]*\")*)>(.*?)</\1>")
+
+
+def _marked_table(lines: list[str], conv: _Converter) -> str:
+    """The generator's HTML table marked ``markdown``: head cells as written, body cells marked
+    ``span`` (inline Markdown); every element on its own line, attributes in lexical order."""
+    if (len(lines) < 7 or lines[:3] != ['<table markdown="1">', '<thead markdown="1">', lines[2]]
+            or lines[1] != '<thead markdown="1">' or lines[3:5] != ["</thead>", '<tbody markdown="1">']
+            or lines[-2:] != ["</tbody>", "</table>"]):
+        raise Unsupported("an HTML table of another shape")
+    out = ["<table>", "<thead>", *_marked_row(lines[2], conv, span=False), "</thead>", "<tbody>"]
+    for row in lines[5:-2]:
+        out += _marked_row(row, conv, span=True)
+    return "\n".join([*out, "</tbody>", "</table>"])
+
+
+def _marked_row(line: str, conv: _Converter, span: bool) -> list[str]:
+    if not (line.startswith('<tr markdown="1">') and line.endswith("</tr>")):
+        raise Unsupported("a table row of another shape")
+    inner, out, at = line[len('<tr markdown="1">'):-len("</tr>")], ["<tr>"], 0
+    for cell in _CELL.finditer(inner):
+        if cell.start() != at:
+            raise Unsupported("text between table cells")
+        tag, attrs = cell.group(1), [(m.group(1), m.group(2)) for m in _ATTR.finditer(cell.group(2))]
+        content = cell.group(3)
+        marked = next((value for name, value in attrs if name == "markdown"), None)
+        if (marked != "span") if span else (marked is not None or re.search(r"[\[\]*_`\\<>&]", content)):
+            raise Unsupported("a table cell marked otherwise")
+        out.append(_start_tag(tag, attrs) + (conv.inline(content) if span else content) + f"</{tag}>")
+        at = cell.end()
+    if at != len(inner) or len(out) == 1:
+        raise Unsupported("a table row of another shape")
+    return [*out, "</tr>"]
+
+
+def _pipe_table(block: list[str], conv: _Converter) -> str:
+    """A Markdown table of the generator's shape: a head, a plain ``| --- |`` rule, body rows."""
+    rows = [[cell.strip() for cell in line[2:-2].split(" | ")] if line.startswith("| ") and line.endswith(" |")
+            else None for line in block]
+    if len(rows) < 3 or any(row is None for row in rows) or any(len(row or ()) != len(rows[0] or ()) for row in rows) \
+            or set(rows[1] or ()) != {"---"}:
+        raise Unsupported("a Markdown table of another shape")
+    head, body = rows[0] or [], [row or [] for row in rows[2:]]
+    out = ["<table>", "<thead>", "<tr>", *(f"<th>{conv.inline(cell)}</th>" for cell in head), "</tr>", "</thead>",
+           "<tbody>"]
+    for row in body:
+        out += ["<tr>", *(f"<td>{conv.inline(cell)}</td>" for cell in row), "</tr>"]
+    return "\n".join([*out, "</tbody>", "</table>"])
 
 
 def convert(body: str, rewrite: Callable[[str], str]) -> Page:
@@ -233,6 +285,8 @@ def _blocks(lines: list[str], conv: _Converter) -> list[Block]:
         elif opening is not None:
             i = _html_block(lines, i, opening, conv, out)
             continue
+        elif line.startswith("| "):
+            out.append(_pipe_table(block, conv))
         else:
             if any(_starts_block(x) for x in block):
                 raise Unsupported(f"a paragraph line that opens a block: {block[0][:40]!r}")
@@ -273,6 +327,9 @@ def _html_block(lines: list[str], i: int, opening: tuple[str, list[tuple[str, st
         end = _close(lines, i, tag)
         if lines[end] != "</div>":
             raise Unsupported("a marked block not closed on its own line")
+        if lines[i + 1] == '<table markdown="1">':
+            out.append(_start_tag(tag, attrs) + "\n" + _marked_table(lines[i + 1:end], conv) + "\n</div>")
+            return end + 1
         pieces = _blocks(lines[i + 1:end], conv)
         if any(callable(piece) for piece in pieces):
             raise Unsupported("a heading inside a marked block")
