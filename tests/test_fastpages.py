@@ -90,6 +90,7 @@ def test_a_synthetic_investigation_converts_as_python_markdown_converts_it(tmp_p
     ("emphasis", "An *emphasis*.\n"),
     ("a link target with parentheses", "[a](https://example.org/a_(b))\n"),
     ("a fenced block", "```\ncode\n```\n"),
+    ("footnotes with no place marked", "Cited [^a].\n\n[^a]: A source.\n"),
     ("a raw block with text after it", "<div>\nx\n</div>\ntext\n"),
     ("an admonition of two paragraphs", '!!! note "N"\n    one\n\n    two\n'),
 ])

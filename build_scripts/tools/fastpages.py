@@ -238,6 +238,8 @@ def convert(body: str, rewrite: Callable[[str], str]) -> Page:
             notes[found.group(1)] = found.group(2)
         else:
             kept.append(line)
+    if notes and kept.count(FOOTNOTES_MARKER) != 1:
+        raise Unsupported("footnotes without exactly one place marked for them")
     conv = _Converter(rewrite, notes)
     blocks = _blocks(kept, conv)
     # headings get their ids once the ids of the page's other elements are known, as with the toc
