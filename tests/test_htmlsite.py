@@ -6,6 +6,7 @@ import html
 import json
 import re
 import shutil
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -123,12 +124,17 @@ def test_no_marker_is_left_in_the_site(both_sites: tuple[Path, Path]) -> None:
             assert not re.search(r"zq[0-9a-f]{16}", path.read_text()), path
 
 
-def test_maps_and_data_are_linked_from_docs_into_the_site_and_replaced_not_edited(seed_site: Path) -> None:
+def test_maps_and_data_are_linked_from_docs_into_the_site_and_replaced_not_edited(seed_site: Path,
+                                                                                    tmp_path: Path) -> None:
     docs = seed_site.parent / "docs"
     placed = [*(docs / "maps").rglob("*.html"), *(docs / "data").rglob("*.json")]
+    ordinary = tmp_path / "ordinary"
+    ordinary.write_text("x")
     assert len(placed) > 20
     for file in placed:
         assert (seed_site / file.relative_to(docs)).samefile(file), file
+        # the mode of any new file (0644 under the usual umask), not a temporary file's private 0600
+        assert stat.S_IMODE(file.stat().st_mode) == stat.S_IMODE(ordinary.stat().st_mode), file
     # the generator replaces a changed file (a new inode), so a built site keeps what it was built with
     file = placed[0]
     render.write_if_changed(file, file.read_bytes() + b" ")
@@ -162,3 +168,13 @@ def test_a_broken_link_or_anchor_fails_the_build_with_a_clear_message(tmp_path: 
     assert "entities/zz.md: link to #here: no such anchor 'here' in entities/zz.md" in message
     assert "'z'" not in message  # the heading's own anchor
     assert not (project / "site").exists()  # nothing half-built is swapped in
+
+
+def test_a_page_gone_from_docs_during_the_build_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "entities").mkdir()
+    (tmp_path / "entities" / "a.md").write_text("# A\n")
+    files = render.OnDisk(tmp_path, ["entities/a.md", "entities/b.md"])
+    pages = htmlsite.pages_of(files)
+    assert pages["entities/a.md"] == "# A\n" and "entities/b.md" in pages
+    with pytest.raises(SiteError, match=r"^entities/b.md: the generated file went missing from docs/ during the build"):
+        pages["entities/b.md"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,12 @@ def test_write_if_changed(tmp_path):
     assert render.write_if_changed(target, "two\n") is True
     assert target.read_text() == "two\n"
     assert [p.name for p in target.parent.iterdir()] == ["b.md"]  # no temporary file left
+    ordinary = tmp_path / "ordinary"
+    ordinary.write_text("x")  # the mode any new file gets here, not the temporary file's 0600
+    assert stat.S_IMODE(target.stat().st_mode) == stat.S_IMODE(ordinary.stat().st_mode)
+    target.chmod(0o600)  # as an older generator left it: the same content gets the ordinary mode back
+    assert render.write_if_changed(target, "two\n") is False
+    assert stat.S_IMODE(target.stat().st_mode) == stat.S_IMODE(ordinary.stat().st_mode)
 
 
 @pytest.mark.parametrize("keep", [True, False])

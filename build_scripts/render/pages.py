@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -71,11 +72,21 @@ class WriteReport:
     removed: tuple[str, ...]
 
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)  # read once, at import
+_MODE = 0o666 & ~_UMASK  # the mode an ordinary new file gets
+
+
 def write_if_changed(path: Path, content: str | bytes) -> bool:
-    """Write atomically, and only if the content differs. True when written."""
+    """Write atomically, and only if the content differs. True when written.
+
+    The file gets the mode of any new file (a temporary file is private until renamed): the site
+    build links maps and data from docs/ into the site, which a web server must be able to read."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         if path.read_bytes() == data:
+            if stat.S_IMODE(path.stat().st_mode) != _MODE:  # left private by an older generator
+                path.chmod(_MODE)
             return False
     except FileNotFoundError:
         pass
@@ -84,6 +95,7 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, _MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -307,7 +307,11 @@ class Subset(Mapping[str, "str | bytes"]):
     def __getitem__(self, path: str) -> str | bytes:
         if path.endswith(".md") != self.pages:
             raise KeyError(path)
-        content = self.files[path]
+        try:
+            content = self.files[path]
+        except FileNotFoundError as err:  # read from docs/ (OnDisk), which something else changed
+            raise SiteError(f"{path}: the generated file went missing from docs/ during the build (did another "
+                            "build or `mkdocs serve` run at the same time?); run `make site` again") from err
         return content.decode("utf-8") if self.pages and isinstance(content, bytes) else content
 
     def __contains__(self, path: object) -> bool:  # without reading the file
@@ -480,8 +484,6 @@ def prepare(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path,
     if counter.messages:
         raise SiteError("mkdocs build of the hand-written pages: " + "; ".join(counter.messages))
     built = scratch / "site"
-    for path in others:
-        _place(built / path, files, path)
     shells: dict[str, Shell] = {}
     for key, group in groups.items():
         name = key.replace("{page}", markers("page"))
@@ -494,6 +496,8 @@ def prepare(files: Mapping[str, str | bytes], docs_dir: Path, config_file: Path,
         text = other.read_text(encoding="utf-8")
         if markers.token in text:
             other.write_text(pattern.sub(lambda m: titles.get(m.group(1), ""), text), encoding="utf-8")
+    for path in others:  # after that pass, which need not read them
+        _place(built / path, files, path)
     search = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))
     drop = tuple(page_url(k.replace("{page}", markers("page"))) for k in groups) + \
         tuple(page_url(p) for p in linked)
