@@ -75,6 +75,18 @@ def test_summary_keeps_markdown_drops_html_images_and_unsafe_links():
         "</div>")
 
 
+@pytest.mark.parametrize("fence", ["~~~ {#sources .x}", "``` {#sources .x}", "~~~", "```"])
+def test_a_fence_in_a_summary_makes_no_code_block_on_the_page(fence):
+    summary = render_summary(f"a\n{fence}\nb\n{fence[:3]}\nc")
+    page = markdown.Markdown(extensions=["fenced_code", "md_in_html"]).convert(f"# X\n\n{summary}\n")
+    assert "<pre" not in page and 'id="sources"' not in page and "language-" not in page
+    assert page.count("<p>") == 1  # the summary's own Markdown may make "```b```" a code span
+
+
+def test_a_summary_with_nothing_to_show_makes_no_empty_block():
+    assert render_summary("[^1]: note") == "" and render_summary("[a]: https://example.org/") == ""
+
+
 def test_summary_has_no_blank_lines_so_it_stays_one_html_block():
     assert "\n\n" not in render_summary("one\n\n\n\ntwo\n\n- a\n- b\n")
 

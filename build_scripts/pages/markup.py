@@ -317,6 +317,7 @@ def _summary_markdown() -> markdown.Markdown:
 
 
 _SUMMARY_MD = _summary_markdown()
+_FENCE_START = re.compile(r"^(\s*)([`~])", re.M)
 
 
 def render_summary(text: str) -> Markup:
@@ -327,6 +328,11 @@ def render_summary(text: str) -> Markup:
     except RecursionError:  # nesting deeper than any limit above foresaw: show the text as written
         _SUMMARY_MD.reset()
         html_text = "".join(f"<p>{html.escape(block)}</p>\n" for block in re.split(r"\n\s*\n", text) if block.strip())
-    # One raw HTML block for the page's Markdown: no blank lines inside it.
-    html_text = re.sub(r"\n\s*\n", "\n", html_text)
+    # One raw HTML block for the page's Markdown: no blank lines inside it, and no line that starts
+    # with "```" or "~~~": the page's fenced_code extension reads fences before it sets raw HTML
+    # aside, and would make "~~~ {#sources .x}" in a summary a code block with an id and a class.
+    html_text = re.sub(r"\n\s*\n", "\n", html_text).strip("\n")
+    html_text = _FENCE_START.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", html_text)
+    if not html_text.strip():  # nothing to show (a summary of only a reference definition): no block
+        return Markup("")
     return Markup('<div class="card-summary">\n' + defuse_placeholders(html_text) + "\n</div>")
