@@ -23,11 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from markdown.extensions.toc import slugify, strip_tags, unique
+from markdown.extensions.toc import nest_toc_tokens, slugify, strip_tags, unique
+from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE, HTML_RE
+
+from build_scripts.pages.markup import FOOTNOTES_MARKER
 
 PERMALINK = '<a class="headerlink" href="#{0}" title="Permanent link">&para;</a>'
 BACKLINK = '<a class="footnote-backref" href="#fnref{0}:{1}" title="Jump back to footnote {2} in the text">&#8617;</a>'
-FOOTNOTES_MARKER = "///Footnotes Go Here///"
 
 
 class Unsupported(Exception):
@@ -45,8 +47,10 @@ class Page:
 
 # footnote reference | strong | link | inline tag | character reference | a character that means
 # something else to Python-Markdown (or nothing the converter knows how to keep)
-_INLINE = re.compile(r"\[\^([^\]\s]*)\]|\*\*|\[|</?[a-zA-Z][^<>]*>|&(?:#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z0-9]+);"
-                     r"|[*_`\\\]&<>]")
+_INLINE = re.compile(r"\[\^([^\]\s]*)\]|\*\*|\[|<|&(?:#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z0-9]+);"
+                     r"|[*_`\\\]&>]")
+_TAG = re.compile(HTML_RE)  # an inline tag as Python-Markdown reads one ...
+_LINK_OR_MAIL = re.compile(f"{AUTOLINK_RE}|{AUTOMAIL_RE}")  # ... after these, which it tries first
 _HEADING = re.compile(r"(#{1,6}) (.+)")
 _ADMONITION = re.compile(r'!!! ([a-z]+) "([^"\\]*)"')
 _FOOTNOTE_DEF = re.compile(r"\[\^([^\]\s]+)\]: (.*)")
@@ -54,6 +58,7 @@ _LIST_ITEM = re.compile(r"( {4})*- (.*)")
 _OPEN_TAG = re.compile(r"<([a-z][a-z0-9]*)((?:\s+[a-z][a-z0-9-]*(?:=\"[^\"<>]*\")?)*)\s*>")
 _ATTR = re.compile(r'\s+([a-z][a-z0-9-]*)(?:="([^"]*)")?')
 _AMP = re.compile(r"&(?!(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.I)
+_FENCE = re.compile(r"^(?:`{3,}|~{3,})", re.M)
 _RAW_BLOCK_TAGS = frozenset({"div", "p", "iframe", "details"})
 
 
@@ -95,14 +100,21 @@ class _Converter:
                 at = found.end()
             elif token == "**":
                 close = text.find("**", found.end())
-                if close <= found.end():
-                    raise Unsupported("an unclosed or empty **")
+                inner = text[found.end():close]
+                if close < 0 or not inner or inner != inner.strip() or "*" in inner:
+                    raise Unsupported("** that Python-Markdown may not read as strong")
                 out.append(f"<strong>{self.inline(text[found.end():close])}</strong>")
                 at = close + 2
             elif token == "[":
                 at = self._link(text, found.end(), out)
-            elif len(token) > 1 and token[0] in "<&":
-                out.append(token)                                   # inline HTML and character references
+            elif token == "<":
+                tag = _TAG.match(text, found.start())
+                if tag is None or _LINK_OR_MAIL.match(text, found.start()) or tag.group(0).startswith("<!"):
+                    raise Unsupported("a '<' that opens no plain inline tag")
+                out.append(tag.group(0))                            # inline HTML, as written
+                at = tag.end()
+            elif len(token) > 1 and token[0] == "&":
+                out.append(token)                                   # a character reference, as written
                 at = found.end()
             else:
                 raise Unsupported(f"inline character {token!r}")
@@ -121,7 +133,7 @@ class _Converter:
             if not (rest.startswith('"') and rest.endswith('"') and len(rest) > 1) or '"' in rest[1:-1]:
                 raise Unsupported("a link title")
             title = rest[1:-1]
-        if not target or "<" in target or "\\" in target:
+        if not target or any(c in target for c in "<>`\\"):
             raise Unsupported("a link target")
         # as Python-Markdown: the target and title as written (character references and all),
         # escaped for the attribute where an "&" starts none
@@ -152,6 +164,8 @@ class _Converter:
             if depth > len(stack) - 1 or depth > 1:
                 raise Unsupported("a list nested deeper than the converter knows")
             del stack[depth + 1:]
+            if found.group(2)[:1].isspace() or not found.group(2).strip():
+                raise Unsupported("a list item with leading space or none")
             item: list[Any] = [found.group(2), []]
             stack[depth].append(item)
             stack.append(item[1])
@@ -230,6 +244,8 @@ def _pipe_table(block: list[str], conv: _Converter) -> str:
 
 def convert(body: str, rewrite: Callable[[str], str]) -> Page:
     """The HTML of an entity page's Markdown body (front matter removed), as MkDocs makes it."""
+    if _FENCE.search(body):
+        raise Unsupported("a code fence (read before everything else, raw HTML included)")
     lines = body.split("\n")
     notes: dict[str, str] = {}
     kept: list[str] = []
@@ -285,6 +301,8 @@ def _blocks(lines: list[str], conv: _Converter) -> list[Block]:
             if len(block) != 2 or not block[1].startswith("    ") or block[1][4:5] in (" ", ""):
                 raise Unsupported("an admonition body")
             kind, title = admonition.groups()
+            if not title.strip():
+                raise Unsupported("an admonition without a title")
             out.append(f'<div class="admonition {kind}">\n<p class="admonition-title">{conv.inline(title)}</p>\n'
                        f"<p>{conv.inline(block[1][4:])}</p>\n</div>")
         elif opening is not None:
@@ -306,7 +324,7 @@ def _next_text(lines: list[str], at: int) -> str:
     return lines[at] if at < len(lines) else ""
 
 
-_BLOCK_START = re.compile(r"#|[-*+] |!!!|\||<|    |>|\[\^|```|~~~|\d+[.)] ")
+_BLOCK_START = re.compile(r"#|[-*+] |!!!|\||<|\s|>|\[\^|```|~~~|\d+[.)] |=+\s*$|-+\s*$")
 
 
 def _starts_block(line: str) -> bool:
@@ -350,6 +368,8 @@ def _close(lines: list[str], i: int, tag: str, blank_lines: bool) -> int:
     for at in range(i, len(lines)):
         depth += len(re.findall(f"<{tag}[\\s>]", lines[at])) - lines[at].count(f"</{tag}>")
         if depth <= 0:
+            if not lines[at].endswith(f"</{tag}>"):
+                raise Unsupported("text after the tag that closes an HTML block")
             if at + 1 < len(lines) and lines[at + 1]:
                 raise Unsupported("an HTML block followed by text on the next line")
             return at
@@ -372,6 +392,4 @@ def _footnotes(conv: _Converter) -> str:
 
 
 def _nest(tokens: list[Any]) -> list[Any]:
-    from markdown.extensions.toc import nest_toc_tokens
-
     return list(nest_toc_tokens(tokens))

@@ -112,18 +112,20 @@ class Converted:
 # each to ever change it. Generated pages hold none of these (card text is escaped, lines are
 # stripped, no reference is defined), so a page without any of them is converted with the pattern
 # left out: the same HTML, at about half the cost. A page with any of them gets every pattern.
+_REFERENCE_DEFINITION = re.compile(r"\[(?!\^)[^\[\]]*\]:")  # anywhere: inside list items and quotes too
+_IMAGE = re.compile(r"!\[")
 _IDLE_PATTERNS: dict[str, re.Pattern[str]] = {
     "backtick": re.compile(r"`"),
     "escape": re.compile(r"\\"),
     # with no reference defined, [x][y] and [x] stay text (footnote definitions, "[^x]:", are not references)
-    "reference": re.compile(r"^ {0,3}\[(?!\^)[^\[\]]*\]:", re.M),
-    "short_reference": re.compile(r"^ {0,3}\[(?!\^)[^\[\]]*\]:", re.M),
-    "image_link": re.compile(r"!\["),
-    "image_reference": re.compile(r"!\["),
-    "short_image_ref": re.compile(r"!\["),
+    "reference": _REFERENCE_DEFINITION,
+    "short_reference": _REFERENCE_DEFINITION,
+    "image_link": _IMAGE,
+    "image_reference": _IMAGE,
+    "short_image_ref": _IMAGE,
     "autolink": re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*://"),
     "automail": re.compile(r"<[^<> !]+@"),
-    "linebreak": re.compile(r"  \n"),
+    "linebreak": re.compile(r"[ \t]\n"),
 }
 
 # A diagram is one raw HTML block (the ``oneblock`` filter: no blank line inside) that Python-Markdown
