@@ -26,5 +26,6 @@ def test_the_shell_keeps_line_breaks_but_not_indentation_except_in_pre() -> None
     pieces = shells.cut_shell(page, markers).pieces
     assert pieces[0] == '<html>\n<body>\n<nav class="md-nav">\n<a href="/">Home</a>\n</nav>\n<article>\n'
     assert pieces[1] == ("content", "\x00") and pieces[2] == "\n</article>\n</body>\n</html>\n"
-    kept = "<div>\n  <pre>  two\n    spaces</pre>\n</div>"
-    assert shells._fold(kept) == kept
+    kept = page.replace("<body>", "<body>\n  <pre>  two\n    spaces</pre>")
+    assert shells.cut_shell(kept, markers).pieces[0].startswith("<html>\n  <body>\n  <pre>  two\n    spaces</pre>")
+    assert shells._fold("a\n\u00a0b") == "a\n\u00a0b"  # a no-break space is content

@@ -125,6 +125,7 @@ def sanctions_page(inv: Investigation) -> Page:
     subjects = sorted(by_subject, key=lambda i: inv.name(i).casefold())
     authorities = sorted({a for found in by_subject.values() for a in found},
                          key=lambda a: (a == "", inv.name(a).casefold() if a else ""))
+    rank = {a: n for n, a in enumerate(authorities)}
     matrix = len(authorities) <= MATRIX_MAX_AUTHORITIES
 
     def authority_name(a: str) -> Markup:
@@ -142,12 +143,12 @@ def sanctions_page(inv: Investigation) -> Page:
     cited: list[str] = []
     for subject in subjects:
         found = by_subject[subject]
-        cited.extend(src for a in authorities for x in found.get(a, ()) for src in x.sources)
+        own = sorted(found, key=rank.__getitem__)  # this party's authorities, in the table's order
+        cited.extend(src for a in own for x in found[a] for src in x.sources)
         if matrix:
             cells = tuple(entries(found[a]) if a in found else Markup("—") for a in authorities)
         else:
-            cells = (Markup("<br>").join(authority_name(a) + Markup(": ") + entries(found[a])
-                                         for a in authorities if a in found),)
+            cells = (Markup("<br>").join(authority_name(a) + Markup(": ") + entries(found[a]) for a in own),)
         table.append((link(inv, subject, PREFIX), tuple(zip(cells, (label for _, label in header), strict=True))))
     context = {"meta": front_matter("Sanctions by jurisdiction", boost=LIST_SEARCH_BOOST), "header": header,
                "table": tuple(table), "matrix": matrix, "authorities": len(authorities),

@@ -95,7 +95,7 @@ def generate(cards_dir: Path, docs_dir: Path, progress: Progress | None = None,
     del site, others
     search = page_search(rendered)
     phase("render", f"{len(rendered)} pages")
-    written = Written(docs_dir, write_to is not None)
+    written = Written(docs_dir, keep)
     for done in rendered:
         written.add(done.path, None if write_to else done.text, done.written)
     del rendered
@@ -119,10 +119,10 @@ def generate(cards_dir: Path, docs_dir: Path, progress: Progress | None = None,
 
 
 class Written:
-    """The generated files: kept in memory and written at the end, or written one by one as made."""
+    """The generated files: kept in memory and written at the end (``keep``), or each written as made."""
 
-    def __init__(self, docs_dir: Path, at_once: bool) -> None:
-        self.docs_dir, self.at_once = docs_dir, at_once
+    def __init__(self, docs_dir: Path, keep: bool) -> None:
+        self.docs_dir, self.keep = docs_dir, keep
         self.kept: dict[str, str | bytes] = {}
         self.paths: list[str] = []
         self.written: list[str] = []
@@ -133,19 +133,19 @@ class Written:
         if content is None:
             if written:
                 self.written.append(path)
-        elif not self.at_once:
+        elif self.keep:
             self.kept[path] = content
         elif write_if_changed(self.docs_dir / path, content):
             self.written.append(path)
 
     def finish(self, managed_dirs: Iterable[str]) -> WriteReport:
-        if not self.at_once:
+        if self.keep:
             return write_outputs(self.kept, self.docs_dir, managed_dirs)
         removed = remove_others(self.docs_dir, managed_dirs, set(self.paths))
         return WriteReport(tuple(sorted(self.written)), len(self.paths) - len(self.written), removed)
 
     def files(self) -> Mapping[str, str | bytes]:
-        return self.kept if not self.at_once else OnDisk(self.docs_dir, self.paths)
+        return self.kept if self.keep else OnDisk(self.docs_dir, self.paths)
 
 
 def page_search(pages: Iterable[Page | Rendered]) -> dict[str, tuple[SearchEntry, ...]]:

@@ -58,12 +58,12 @@ def _enclosing(text: str, start: int, end: int) -> tuple[int, int]:
 # Material's templates indent their markup deeply: a third of a page shell is indentation. A run of
 # white space that holds a line break renders as one space, as does one line break, so the shell
 # keeps just the break, except in elements where white space is kept as written.
-_INDENT = re.compile(r"\n\s+")
+_INDENT = re.compile(r"\n[ \t\r\n]+")  # ASCII white space only: a no-break space is content
 _AS_WRITTEN = re.compile(r"<(pre|textarea)\b", re.I)
 
 
 def _fold(text: str) -> str:
-    return text if _AS_WRITTEN.search(text) else _INDENT.sub("\n", text)
+    return _INDENT.sub("\n", text)
 
 
 def cut_shell(page: str, markers: Markers, own_title: str = "title",
@@ -106,8 +106,10 @@ def cut_shell(page: str, markers: Markers, own_title: str = "title",
     position = 0
     pattern = markers.pattern()
 
+    fold = _AS_WRITTEN.search(page) is None  # a theme with <pre> or <textarea> keeps its white space
+
     def literal(text: str) -> None:
-        text = _fold(text)
+        text = _fold(text) if fold else text
         at = 0
         for found in pattern.finditer(text):
             pieces.append(text[at:found.start()])
