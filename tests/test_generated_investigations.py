@@ -113,6 +113,10 @@ def value_of(draw: st.DrawFn, typ: object, ids: Ids, card_id: str, field: str) -
         items = [i for i in items if i is not None]
         if typ.unique:
             items = [i for n, i in enumerate(items) if not isinstance(i, str) or i not in items[:n]]
+        ids_given = [i.get("id") for i in items if isinstance(i, dict) and i.get("id") is not None]
+        if len(ids_given) != len(set(ids_given)):  # items of a list need their own ids: drop the repeats
+            items = [i for n, i in enumerate(items) if not isinstance(i, dict) or i.get("id") is None
+                     or i.get("id") not in [j.get("id") for j in items[:n] if isinstance(j, dict)]]
         return items if len(items) >= max(typ.min_items, 1) else None
     if isinstance(typ, s.TextOrRecord):
         if draw(st.booleans()):
