@@ -76,7 +76,7 @@ class _Converter:
         self.refs: dict[str, int] = {}   # footnote id -> references so far
         self.ids: set[str] = set()       # ids of elements Python-Markdown's tree holds
         self.id_counters: dict[str, int] = {}
-        self.tokens: list[dict[str, Any]] = []
+        self.tokens: list[Any] = []  # toc tokens, in the shape the toc extension makes
 
     # --- inline -----------------------------------------------------------------------------
 
@@ -103,7 +103,7 @@ class _Converter:
                 inner = text[found.end():close]
                 if close < 0 or not inner or inner != inner.strip() or "*" in inner:
                     raise Unsupported("** that Python-Markdown may not read as strong")
-                out.append(f"<strong>{self.inline(text[found.end():close])}</strong>")
+                out.append(f"<strong>{self.inline(inner)}</strong>")
                 at = close + 2
             elif token == "[":
                 at = self._link(text, found.end(), out)
@@ -193,6 +193,7 @@ def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
     return f"<{tag}" + "".join(f' {name}="{_attr(value)}"' for name, value in kept) + ">"
 
 
+_MARKUP = re.compile(r"[\[\]*_`\\<>&]")  # what would make a head cell's text more than text
 _CELL = re.compile(r"<(th|td)((?:\s+[a-z][a-z0-9-]*=\"[^\"<>]*\")*)>(.*?)</\1>")
 
 
@@ -218,7 +219,7 @@ def _marked_row(line: str, conv: _Converter, span: bool) -> list[str]:
         tag, attrs = cell.group(1), [(m.group(1), m.group(2)) for m in _ATTR.finditer(cell.group(2))]
         content = cell.group(3)
         marked = next((value for name, value in attrs if name == "markdown"), None)
-        if (marked != "span") if span else (marked is not None or re.search(r"[\[\]*_`\\<>&]", content)):
+        if (marked != "span") if span else (marked is not None or _MARKUP.search(content)):
             raise Unsupported("a table cell marked otherwise")
         out.append(_start_tag(tag, attrs) + (conv.inline(content) if span else content) + f"</{tag}>")
         at = cell.end()
@@ -266,7 +267,7 @@ def convert(body: str, rewrite: Callable[[str], str]) -> Page:
     conv.ids.update(f"fn:{key}" for key in notes)
     conv.ids.update(f"fnref{n if n > 1 else ''}:{key}" for key, refs in conv.refs.items() for n in range(1, refs + 1))
     out = [piece() if callable(piece) else piece for piece in blocks]
-    return Page("\n".join(out).strip(), _nest(conv.tokens))
+    return Page("\n".join(out).strip(), list(nest_toc_tokens(conv.tokens)))
 
 
 Block = str | Callable[[], str]
@@ -336,12 +337,11 @@ def _html_block(lines: list[str], i: int, opening: tuple[str, list[tuple[str, st
     """A raw HTML block, or one marked ``markdown`` (its content converted): where it ends, its HTML in ``out``."""
     tag, attrs, rest = opening
     marked = next(((value or "") for name, value in attrs if name == "markdown"), None)
-    if marked is not None:
-        conv.ids.update(value for name, value in attrs if name == "id" and value)
-    if marked is None:
+    if marked is None:  # raw: as written, and its ids are not the tree's
         end = _close(lines, i, tag, blank_lines=False)
         out.append("\n".join(lines[i:end + 1]) + "\n")
         return end + 1
+    conv.ids.update(value for name, value in attrs if name == "id" and value)
     inner = rest[:-len(tag) - 3]
     if marked == "span" and rest.endswith(f"</{tag}>") and f"<{tag}" not in inner and f"</{tag}" not in inner:
         out.append(_start_tag(tag, attrs) + conv.inline(inner) + f"</{tag}>")
@@ -389,7 +389,3 @@ def _footnotes(conv: _Converter) -> str:
         out += [f'<li id="fn:{key}">', f"<p>{conv.inline(text)}&#160;{back}</p>", "</li>"]
     out += ["</ol>", "</div>"]
     return "\n".join(out)
-
-
-def _nest(tokens: list[Any]) -> list[Any]:
-    return list(nest_toc_tokens(tokens))

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
+from build_scripts.pages.kit import ENTITY_DIR
 from build_scripts.tools import fastpages
 
 _ID = re.compile(r'\sid="([^"]*)"')
@@ -127,6 +128,7 @@ _IDLE_PATTERNS: dict[str, re.Pattern[str]] = {
     "automail": re.compile(r"<[^<> !]+@"),
     "linebreak": re.compile(r"[ \t]\n"),
 }
+_IDLE_CHECKS = tuple(dict.fromkeys(_IDLE_PATTERNS.values()))  # each distinct pattern searched once
 
 # A diagram is one raw HTML block (the ``oneblock`` filter: no blank line inside) that Python-Markdown
 # passes through as written; it is set aside before conversion and put back after, so the HTML
@@ -135,7 +137,7 @@ _DIAGRAM = re.compile(r'^<div class="diagram" id="[^"\n]*" data-search-exclude="
                       re.M)
 _SET_ASIDE = '<div id="set-aside-{}"></div>'
 
-FAST_DIR = "entities/"  # pages made by the generator from entity.md.j2, which fastpages knows
+FAST_DIR = f"{ENTITY_DIR}/"  # pages made by the generator from entity.md.j2, which fastpages knows
 # mkdocs.yml's extensions and MkDocs's own (toc, tables, fenced_code): what fastpages stands in for
 _FAST_EXTENSIONS = {"footnotes", "admonition", "md_in_html", "tables", "toc", "fenced_code"}
 
@@ -189,7 +191,7 @@ class Converter:
 
         if '<div class="diagram"' in body:
             body = _DIAGRAM.sub(set_aside, body)
-        idle = not any(pattern.search(body) for pattern in _IDLE_PATTERNS.values())
+        idle = not any(pattern.search(body) for pattern in _IDLE_CHECKS)
         md, links = self.lean if idle else self.full
         md.reset()
         links.path, links.links, links.broken = path, [], []
